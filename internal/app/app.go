@@ -1,0 +1,147 @@
+// Package app wires Switchboard's parts into one running server. The binary's
+// main and the end-to-end tests both build it from here.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/switchboard-cc/switchboard/docs"
+	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/bootstrap"
+	"github.com/switchboard-cc/switchboard/internal/clock"
+	"github.com/switchboard-cc/switchboard/internal/config"
+	"github.com/switchboard-cc/switchboard/internal/httpapi"
+	"github.com/switchboard-cc/switchboard/internal/mail"
+	"github.com/switchboard-cc/switchboard/internal/store"
+	"github.com/switchboard-cc/switchboard/web"
+)
+
+// App is a running Switchboard site.
+type App struct {
+	Config *config.Config
+	DB     *store.DB
+	Auth   *auth.Service
+	HTTP   *httpapi.Server
+	Log    *slog.Logger
+	Clock  clock.Clock
+
+	registry *prometheus.Registry
+	stop     context.CancelFunc
+	done     chan struct{}
+}
+
+// New opens and migrates the database, makes sure an admin exists, seeds the
+// demo when asked, and builds the HTTP server.
+func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Logger) (*App, error) {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	db, err := store.Open(ctx, cfg.DB, clk)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := bootstrap.EnsureAdmin(ctx, db, cfg.AdminPassword, log); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := bootstrap.SeedDemo(ctx, db, log); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	var mailer auth.Mailer
+	if cfg.SMTPHost != "" {
+		mailer = &mail.SMTP{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+			Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+	}
+	authSvc := auth.NewService(db, clk, mailer, auth.Options{SessionIdle: cfg.SessionIdle,
+		SessionMaxAge: cfg.SessionMaxAge, BaseURL: cfg.BaseURL, LoginRate: cfg.LoginRatePerMin}, log)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	webFS, err := fs.Sub(web.Dist, "dist")
+	if err != nil {
+		webFS = nil
+	} else if _, err := fs.Stat(webFS, "index.html"); err != nil {
+		webFS = nil
+	}
+	srv := httpapi.New(db, authSvc, clk, log, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes,
+		SecureCookie: strings.HasPrefix(cfg.BaseURL, "https://"), OpenAPI: docs.OpenAPI}, webFS, reg)
+	return &App{Config: cfg, DB: db, Auth: authSvc, HTTP: srv, Log: log, Clock: clk, registry: reg}, nil
+}
+
+// Handler is the root HTTP handler.
+func (a *App) Handler() http.Handler { return a.HTTP.Handler(a.registry) }
+
+// Serve listens on the configured address until ctx ends, then shuts down
+// gracefully: in-flight requests finish (up to the shutdown timeout), and the
+// database is closed cleanly.
+func (a *App) Serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.Config.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", a.Config.Listen, err)
+	}
+	return a.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on a given listener.
+func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	bgCtx, stopBG := context.WithCancel(context.Background())
+	defer stopBG()
+	go a.sweepSessions(bgCtx)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("switchboard is listening", "url", "http://"+ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(shutCtx)
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.Log.Error("server", "err", err)
+	}
+	a.Auth.Wait()
+	return err
+}
+
+// sweepSessions deletes expired sessions and reset links every few minutes.
+func (a *App) sweepSessions(ctx context.Context) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.DB.DeleteExpiredSessions(ctx, a.Clock.Now()); err != nil && ctx.Err() == nil {
+				a.Log.Warn("session sweep", "err", err)
+			}
+		}
+	}
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

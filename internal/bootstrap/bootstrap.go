@@ -1,0 +1,76 @@
+// Package bootstrap prepares a new site: the first admin, and on request a
+// small demo contact center so a new user sees a working system at once.
+package bootstrap
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/store"
+)
+
+// EnsureAdmin creates the user "admin" when no admin exists. With no password
+// given it makes a random one, logs it once, and (with the security suite on)
+// requires a change at the first sign-in.
+func EnsureAdmin(ctx context.Context, db *store.DB, password string, log *slog.Logger) error {
+	n, err := db.CountAdmins(ctx)
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	generated := password == ""
+	if generated {
+		password = auth.GeneratePassword()
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if _, err := db.CreatePrincipal(ctx, auth.Principal{Kind: auth.KindAdmin, Username: "admin",
+		FullName: "Administrator", PasswordHash: hash, MustChangePassword: generated}, 0); err != nil {
+		return fmt.Errorf("bootstrap: create admin: %w", err)
+	}
+	if generated {
+		// Printed once, on purpose: it is the only way to the first sign-in.
+		log.Warn("created the first admin; sign in and choose a new password", "username", "admin", "password", password)
+	} else {
+		log.Info("created the first admin with the configured password", "username", "admin")
+	}
+	return nil
+}
+
+// DemoAgents are the demo site's agents; their password is DemoPassword.
+var DemoAgents = []auth.Principal{
+	{Kind: auth.KindAgent, Username: "mario.rossi", FullName: "Mario Rossi", Email: "mario.rossi@demo.switchboard.local"},
+	{Kind: auth.KindAgent, Username: "giulia.bianchi", FullName: "Giulia Bianchi", Email: "giulia.bianchi@demo.switchboard.local"},
+	{Kind: auth.KindAgent, Username: "luca.verdi", FullName: "Luca Verdi", Email: "luca.verdi@demo.switchboard.local"},
+	{Kind: auth.KindUser, Username: "sara.supervisor", FullName: "Sara Neri", Email: "sara.neri@demo.switchboard.local"},
+}
+
+// DemoPassword is the password of every demo account.
+const DemoPassword = "Demo-Pass1"
+
+// SeedDemo adds the demo site once: it does nothing when its first agent
+// already exists, so restarting with --demo keeps what users changed.
+func SeedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
+	if _, err := db.PrincipalByUsername(ctx, DemoAgents[0].Username); err == nil {
+		return nil
+	}
+	hash, err := auth.HashPassword(DemoPassword)
+	if err != nil {
+		return err
+	}
+	for _, p := range DemoAgents {
+		p.PasswordHash = hash
+		if _, err := db.CreatePrincipal(ctx, p, 0); err != nil {
+			return fmt.Errorf("bootstrap: demo %s: %w", p.Username, err)
+		}
+	}
+	log.Info("seeded the demo site", "agents", "mario.rossi, giulia.bianchi, luca.verdi", "supervisor", "sara.supervisor",
+		"password", DemoPassword)
+	return nil
+}

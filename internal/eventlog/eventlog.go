@@ -1,0 +1,63 @@
+// Package eventlog names the append-only events that every state change of
+// Switchboard writes in the same transaction as the change itself. The log
+// feeds the audit trail, the realtime stream and the reports.
+package eventlog
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Type names what happened, as "<subject>.<verb>".
+type Type string
+
+const (
+	PrincipalCreated    Type = "principal.created"
+	PrincipalUpdated    Type = "principal.updated"
+	PasswordChanged     Type = "principal.password_changed"
+	PasswordSet         Type = "principal.password_set"
+	PasswordReset       Type = "principal.password_reset"
+	PrincipalLocked     Type = "principal.locked"
+	PrincipalUnlocked   Type = "principal.unlocked"
+	LoginSucceeded      Type = "auth.login"
+	LoginFailed         Type = "auth.login_failed"
+	LoggedOut           Type = "auth.logout"
+	LoggedOutEverywhere Type = "auth.logout_everywhere"
+	APITokenCreated     Type = "api_token.created"
+	APITokenRevoked     Type = "api_token.revoked"
+	SettingChanged      Type = "setting.changed"
+)
+
+// Event is one row of the log. ActorID is the principal who caused it (nil for
+// the system); Subject names what it is about.
+type Event struct {
+	ID          int64           `json:"id"`
+	At          time.Time       `json:"at"`
+	Type        Type            `json:"type"`
+	ActorID     *int64          `json:"actor_id"`
+	SubjectType string          `json:"subject_type"`
+	SubjectID   *int64          `json:"subject_id"`
+	Data        json.RawMessage `json:"data"`
+}
+
+// Filter selects events for reading, oldest first.
+type Filter struct {
+	SubjectType string
+	SubjectID   int64
+	Types       []Type
+	AfterID     int64
+	Limit       int
+}
+
+// Data marshals v for Event.Data; it panics only on a programming error
+// (a value that cannot be marshalled).
+func Data(v any) json.RawMessage {
+	if v == nil {
+		return json.RawMessage(`{}`)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("eventlog: unmarshalable event data: " + err.Error())
+	}
+	return b
+}

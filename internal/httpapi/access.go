@@ -1,0 +1,135 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/switchboard-cc/switchboard/internal/apperr"
+	"github.com/switchboard-cc/switchboard/internal/auth"
+)
+
+// SessionCookie is the name of the sign-in cookie.
+const SessionCookie = "sb_session"
+
+// Caller is who is making a request.
+type Caller struct {
+	Principal *auth.Principal
+	Info      *auth.SessionInfo // nil for API-token callers
+	ViaToken  bool
+}
+
+// ID is the caller's principal id.
+func (c *Caller) ID() int64 { return c.Principal.ID }
+
+// IsAdmin reports whether the caller has every right.
+func (c *Caller) IsAdmin() bool { return c.Principal.Kind == auth.KindAdmin }
+
+type callerKey struct{}
+
+func callerFrom(ctx context.Context) *Caller {
+	c, _ := ctx.Value(callerKey{}).(*Caller)
+	return c
+}
+
+// Access is the rule a route enforces before its handler runs.
+type Access struct {
+	Name         string // shown in the route table and the OpenAPI document
+	Public       bool   // no sign-in needed
+	DuringChange bool   // allowed while a password change is required
+	Allow        func(*Caller) bool
+}
+
+var (
+	// Public routes need no sign-in.
+	Public = Access{Name: "public", Public: true}
+	// SignedIn routes are open to anyone signed in, even one who must first
+	// change his password (so he can change it, see who he is, sign out).
+	SignedIn = Access{Name: "signed-in", DuringChange: true}
+	// AnyPrincipal routes are open to anyone signed in with a valid password.
+	AnyPrincipal = Access{Name: "any-principal"}
+	// AdminOnly routes are for admins.
+	AdminOnly = Access{Name: "admin", Allow: (*Caller).IsAdmin}
+)
+
+// guard authenticates the request and enforces the route's rule.
+func (s *Server) guard(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		if rt.access.Public {
+			if unsafeMethod(r.Method) && !sameOrigin(r) {
+				writeError(w, r, s.log, apperr.New(apperr.Forbidden, "error.origin"))
+				return
+			}
+			if err := rt.handler(w, r); err != nil {
+				writeError(w, r, s.log, err)
+			}
+			return
+		}
+		caller, err := s.authenticate(r)
+		if err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		if caller.Info != nil && caller.Info.PasswordChangeRequired && !rt.access.DuringChange {
+			writeError(w, r, s.log, apperr.New(apperr.PasswordChangeRequired, "auth.password_change_required"))
+			return
+		}
+		if rt.access.Allow != nil && !rt.access.Allow(caller) {
+			writeError(w, r, s.log, apperr.New(apperr.Forbidden, "error.forbidden"))
+			return
+		}
+		ctx := context.WithValue(r.Context(), callerKey{}, caller)
+		if err := rt.handler(w, r.WithContext(ctx)); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	})
+}
+
+// authenticate accepts an API token as Bearer, else the session cookie; a
+// cookie-authenticated write must carry the session's CSRF token.
+func (s *Server) authenticate(r *http.Request) (*Caller, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, apperr.New(apperr.Unauthorized, "auth.bad_token")
+		}
+		p, err := s.auth.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			return nil, err
+		}
+		return &Caller{Principal: p, ViaToken: true}, nil
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return nil, apperr.New(apperr.Unauthorized, "auth.required")
+	}
+	info, err := s.auth.Authenticate(r.Context(), c.Value)
+	if err != nil {
+		return nil, err
+	}
+	if unsafeMethod(r.Method) {
+		sent := r.Header.Get("X-CSRF-Token")
+		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(info.Session.CSRFToken)) != 1 {
+			return nil, apperr.New(apperr.CSRF, "error.csrf")
+		}
+	}
+	return &Caller{Principal: info.Principal, Info: info}, nil
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// sameOrigin rejects a cross-site form or script posting to a public
+// endpoint (login CSRF): when the browser names an Origin, it must be ours.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true // not a browser, or a same-origin GET-like navigation
+	}
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, r.Host)
+}

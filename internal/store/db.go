@@ -1,0 +1,220 @@
+// Package store holds all of Switchboard's SQL, for SQLite (the embedded
+// default) and PostgreSQL (production and scale-out). Queries are written once
+// with ? placeholders where the two dialects agree; the few differences sit
+// behind small dialect functions.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/switchboard-cc/switchboard/internal/clock"
+)
+
+// Dialect is the SQL flavour of the database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is the database of one Switchboard site.
+type DB struct {
+	sql     *sql.DB
+	dialect Dialect
+	clock   clock.Clock
+	rebinds sync.Map // query text → dialect-specific text
+}
+
+// Open connects to a database given as sqlite:PATH or a postgres:// URL. It
+// does not migrate; call Migrate.
+func Open(ctx context.Context, url string, clk clock.Clock) (*DB, error) {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	db := &DB{clock: clk}
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(url, "sqlite:")
+		if path == "" {
+			return nil, errors.New("store: sqlite: needs a path")
+		}
+		if path != ":memory:" {
+			if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+				return nil, fmt.Errorf("store: %w", err)
+			}
+		}
+		// WAL lets readers run beside the writer; IMMEDIATE transactions take
+		// the write lock up front so two writers queue on busy_timeout instead
+		// of failing on lock upgrade.
+		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
+			"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		conn, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		db.sql, db.dialect = conn, SQLite
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		conn, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		conn.SetMaxOpenConns(32)
+		conn.SetMaxIdleConns(16)
+		db.sql, db.dialect = conn, Postgres
+	default:
+		return nil, errors.New("store: database URL must be sqlite:PATH or postgres://…")
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.sql.PingContext(pingCtx); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return db, nil
+}
+
+// Dialect tells which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Clock is the clock the store stamps rows with.
+func (db *DB) Clock() clock.Clock { return db.clock }
+
+// Close closes the database; on SQLite it first folds the WAL back into the
+// main file so a clean stop leaves one file behind.
+func (db *DB) Close() error {
+	if db.dialect == SQLite {
+		_, _ = db.sql.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	return db.sql.Close()
+}
+
+// Ping checks the database answers, for /readyz.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// Migrate applies every pending migration of this dialect.
+func (db *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	gd := goose.DialectSQLite3
+	if db.dialect == Postgres {
+		gd = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(gd, db.sql, sub)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrationVersion returns the current schema version.
+func (db *DB) MigrationVersion(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	err := db.sql.QueryRowContext(ctx, `SELECT max(version_id) FROM goose_db_version WHERE is_applied`).Scan(&v)
+	return v.Int64, err
+}
+
+// rebind turns ? placeholders into $1, $2… for PostgreSQL.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres {
+		return q
+	}
+	if v, ok := db.rebinds.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	out := b.String()
+	db.rebinds.Store(q, out)
+	return out
+}
+
+// Tx is a transaction with the time fixed once at its start, so every row it
+// writes carries the same "now".
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// Now is the transaction's time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+}
+
+// InTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", mapError(err))
+	}
+	tx := &Tx{tx: stx, db: db, now: db.clock.Now().UTC()}
+	if err := fn(tx); err != nil {
+		_ = stx.Rollback()
+		return mapError(err)
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", mapError(err))
+	}
+	return nil
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.sql.QueryContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.sql.ExecContext(ctx, db.rebind(q), args...)
+}
+
+// likePattern makes a case-insensitive substring pattern for q, escaping the
+// LIKE wildcards the user typed.
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(q)) + "%"
+}
