@@ -1,0 +1,183 @@
+// Package apptest boots the whole Switchboard program for API tests: a real
+// database, the real HTTP stack behind httptest, a fake clock, and a client
+// that keeps cookies and sends the CSRF token like the web app does.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/app"
+	"github.com/switchboard-cc/switchboard/internal/clock"
+	"github.com/switchboard-cc/switchboard/internal/config"
+	"github.com/switchboard-cc/switchboard/internal/store"
+	"github.com/switchboard-cc/switchboard/internal/store/storetest"
+)
+
+// AdminPassword is the bootstrap admin's password in tests.
+const AdminPassword = "Admin-Pass1"
+
+// Site is a running test site.
+type Site struct {
+	App    *app.App
+	Server *httptest.Server
+	Clock  *clock.Fake
+}
+
+// Options tune a test site.
+type Options struct {
+	Dialect store.Dialect
+	Env     map[string]string // SWITCHBOARD_* settings
+}
+
+// Start boots a site; it stops when the test ends.
+func Start(t testing.TB, o Options) *Site {
+	t.Helper()
+	if o.Dialect == "" {
+		o.Dialect = store.SQLite
+	}
+	env := map[string]string{"SWITCHBOARD_DB": storetest.URL(t, o.Dialect), "SWITCHBOARD_ADMIN_PASSWORD": AdminPassword,
+		"SWITCHBOARD_LOGIN_RATE": "1000"}
+	for k, v := range o.Env {
+		env[k] = v
+	}
+	cfg, _, err := config.Load("test", nil, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewFake(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	a, err := app.New(context.Background(), cfg, clk, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		a.Auth.Wait()
+		a.Close()
+	})
+	return &Site{App: a, Server: srv, Clock: clk}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(b []byte) (int, error) { w.t.Log(string(bytes.TrimRight(b, "\n"))); return len(b), nil }
+
+// Client is a browser-like API client.
+type Client struct {
+	t        testing.TB
+	site     *Site
+	HTTP     *http.Client
+	CSRF     string
+	Bearer   string
+	Language string
+}
+
+// Client returns a client with its own cookie jar.
+func (s *Site) Client(t testing.TB) *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{t: t, site: s, HTTP: &http.Client{Jar: jar}}
+}
+
+// Response is a decoded answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test on error.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Map decodes the body as a JSON object.
+func (r *Response) Map(t testing.TB) map[string]any {
+	t.Helper()
+	m := map[string]any{}
+	r.JSON(t, &m)
+	return m
+}
+
+// Do sends a request with an optional JSON body (a []byte is sent as is).
+func (c *Client) Do(method, path string, body any) *Response {
+	c.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, c.site.Server.URL+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.CSRF != "" && method != http.MethodGet {
+		req.Header.Set("X-CSRF-Token", c.CSRF)
+	}
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	if c.Language != "" {
+		req.Header.Set("Accept-Language", c.Language)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+}
+
+// Login signs in and keeps the CSRF token; it fails the test unless 200.
+func (c *Client) Login(username, password string) map[string]any {
+	c.t.Helper()
+	r := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": username, "password": password})
+	if r.Status != http.StatusOK {
+		c.t.Fatalf("login %s: %d %s", username, r.Status, r.Body)
+	}
+	m := r.Map(c.t)
+	c.CSRF, _ = m["csrf_token"].(string)
+	return m
+}
+
+// Admin returns a client signed in as the bootstrap admin.
+func (s *Site) Admin(t testing.TB) *Client {
+	c := s.Client(t)
+	c.Login("admin", AdminPassword)
+	return c
+}
+
+// Expect fails the test unless the answer has the status.
+func (r *Response) Expect(t testing.TB, status int) *Response {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("want %d, got %d: %s", status, r.Status, r.Body)
+	}
+	return r
+}
