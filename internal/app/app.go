@@ -36,9 +36,11 @@ type App struct {
 	Log    *slog.Logger
 	Clock  clock.Clock
 
+	// ConnState, when set, observes the HTTP server's connections (tests
+	// use it to know a request is in flight).
+	ConnState func(net.Conn, http.ConnState)
+
 	registry *prometheus.Registry
-	stop     context.CancelFunc
-	done     chan struct{}
 }
 
 // New opens and migrates the database, makes sure an admin exists, seeds the
@@ -103,7 +105,7 @@ func (a *App) Serve(ctx context.Context) error {
 // ServeListener is Serve on a given listener.
 func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn), ConnState: a.ConnState}
 	bgCtx, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go a.sweepSessions(bgCtx)

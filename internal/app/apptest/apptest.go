@@ -73,7 +73,10 @@ func Start(t testing.TB, o Options) *Site {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(b []byte) (int, error) { w.t.Log(string(bytes.TrimRight(b, "\n"))); return len(b), nil }
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(b, "\n")))
+	return len(b), nil
+}
 
 // Client is a browser-like API client.
 type Client struct {
