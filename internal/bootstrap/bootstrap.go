@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/i18n"
 	"github.com/switchboard-cc/switchboard/internal/store"
 )
 
@@ -25,6 +26,9 @@ func EnsureAdmin(ctx context.Context, db *store.DB, password string, log *slog.L
 	generated := password == ""
 	if generated {
 		password = auth.GeneratePassword()
+	} else if rule, args := auth.CheckPassword(password, true); rule != "" {
+		return fmt.Errorf("bootstrap: SWITCHBOARD_ADMIN_PASSWORD breaks the password policy: %s",
+			i18n.T("en", rule, args...))
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {

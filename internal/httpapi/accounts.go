@@ -28,11 +28,11 @@ func toAccountJSON(p *auth.Principal) accountJSON {
 
 func (s *Server) listAccounts(kinds []auth.Kind) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		limit, err := queryInt(r, "limit", 50, 500)
+		limit, err := queryInt(r, "limit", 50, 1, 500)
 		if err != nil {
 			return err
 		}
-		offset, err := queryInt(r, "offset", 0, 1<<30)
+		offset, err := queryInt(r, "offset", 0, 0, 1<<30)
 		if err != nil {
 			return err
 		}

@@ -40,15 +40,15 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// queryInt reads an optional non-negative integer query parameter.
-func queryInt(r *http.Request, name string, def, maxVal int) (int, error) {
+// queryInt reads an optional integer query parameter in [minVal, maxVal].
+func queryInt(r *http.Request, name string, def, minVal, maxVal int) (int, error) {
 	s := r.URL.Query().Get(name)
 	if s == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > maxVal {
-		return 0, apperr.Field(name, "number.range", 0, maxVal)
+	if err != nil || n < minVal || n > maxVal {
+		return 0, apperr.Field(name, "number.range", minVal, maxVal)
 	}
 	return n, nil
 }

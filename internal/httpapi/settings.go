@@ -43,17 +43,17 @@ func (s *Server) putSecurity(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
-	after, err := queryInt(r, "after", 0, 1<<62)
+	after, err := queryInt(r, "after", 0, 0, 1<<62)
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(r, "limit", 100, 1000)
+	limit, err := queryInt(r, "limit", 100, 1, 1000)
 	if err != nil {
 		return err
 	}
 	f := eventlog.Filter{SubjectType: r.URL.Query().Get("subject_type"), AfterID: int64(after), Limit: limit}
 	if sid := r.URL.Query().Get("subject_id"); sid != "" {
-		id, err := queryInt(r, "subject_id", 0, 1<<62)
+		id, err := queryInt(r, "subject_id", 0, 1, 1<<62)
 		if err != nil {
 			return err
 		}
