@@ -1,0 +1,52 @@
+// A small API client for test set-up: the browser tests act through the UI,
+// and use this only to arrange the state a story starts from.
+import { ADMIN_PASSWORD } from '../global-setup';
+
+export class Api {
+  private cookie = '';
+  private csrf = '';
+  constructor(private base = process.env.E2E_BASE_URL!) {}
+
+  static async admin(): Promise<Api> {
+    const api = new Api();
+    await api.login('admin', ADMIN_PASSWORD);
+    return api;
+  }
+
+  async login(username: string, password: string) {
+    const r = await fetch(this.base + '/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (!r.ok) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
+    this.cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
+    this.csrf = (await r.json()).csrf_token;
+  }
+
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const r = await fetch(this.base + '/api/v1' + path, {
+      method,
+      headers: { 'Content-Type': 'application/json', Cookie: this.cookie, 'X-CSRF-Token': this.csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Creates an agent whose first sign-in forces a password change. */
+  async createAgent(username: string, email = '', password = 'Temp-Pass1') {
+    return this.call('POST', '/agents', { username, full_name: `Agent ${username}`, email, password });
+  }
+
+  async security(patch: Record<string, unknown>) {
+    const cur = await this.call('GET', '/settings/security');
+    return this.call('PUT', '/settings/security', { ...cur, ...patch });
+  }
+}
+
+/** A unique suffix so each test's accounts are its own. */
+export function unique(prefix: string) {
+  return `${prefix}.${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
