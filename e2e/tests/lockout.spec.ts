@@ -42,6 +42,7 @@ test('an account locks after N wrong passwords and an admin unlocks it', async (
   await expect(row).not.toContainText('Locked');
   await adminCtx.close();
 
+  await page.getByLabel('Password', { exact: true }).fill('Temp-Pass1');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/change-password/);
 });

@@ -66,7 +66,7 @@ test('a forgotten password is reset through the emailed link', async ({ page }) 
     await page.getByLabel('New password', { exact: true }).fill('Again-Pass77');
     await page.getByLabel('Confirm new password').fill('Again-Pass77');
     await page.getByRole('button', { name: 'Set new password' }).click();
-    await expect(page.getByText(/not valid/)).toBeVisible();
+    await expect(page.getByText(/This reset link is not valid/)).toBeVisible();
 
     await page.goto('/login');
     await page.getByLabel('Username').fill(username);

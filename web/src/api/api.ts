@@ -1,0 +1,145 @@
+// A small fetch wrapper for the /api/v1 JSON API: it sends the locale and the
+// CSRF token, turns error answers into ApiError, and reports the two answers
+// that need the router (session gone, password change required).
+
+export const API_BASE = '/api/v1'
+
+export type FieldErrors = Record<string, string>
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly fields: FieldErrors
+
+  constructor(status: number, code: string, message: string, fields: FieldErrors = {}) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.fields = fields
+  }
+}
+
+/** What the wrapper needs from the app; set once at start with configureApi. */
+export interface ApiContext {
+  locale(): string
+  csrfToken(): string | null
+  /** A non-auth endpoint answered 401: the session is gone. */
+  onUnauthorized(): void
+  /** The server refuses everything until the password is changed. */
+  onPasswordChangeRequired(): void
+  /** A localised message for failures without a JSON error body. */
+  fallbackMessage(code: 'network' | 'internal'): string
+}
+
+const defaultContext: ApiContext = {
+  locale: () => 'en',
+  csrfToken: () => null,
+  onUnauthorized: () => {},
+  onPasswordChangeRequired: () => {},
+  fallbackMessage: (code) => (code === 'network' ? 'The server cannot be reached.' : 'Something went wrong.'),
+}
+
+let context: ApiContext = { ...defaultContext }
+
+export function configureApi(overrides: Partial<ApiContext>): void {
+  context = { ...defaultContext, ...overrides }
+}
+
+// Endpoints where 401 is an ordinary answer for the caller to handle
+// (wrong credentials, no session yet, a reset link), not a lost session.
+const authPathsWithout401Redirect = [
+  '/auth/options',
+  '/auth/login',
+  '/auth/me',
+  '/auth/logout',
+  '/auth/logout-everywhere',
+  '/auth/password-reset',
+  '/auth/password-reset/confirm',
+]
+
+export type QueryValue = string | number | boolean | null | undefined
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>
+  signal?: AbortSignal
+}
+
+function buildUrl(path: string, query?: Record<string, QueryValue>): string {
+  let url = API_BASE + path
+  if (query) {
+    const params = new URLSearchParams()
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
+    }
+    const qs = params.toString()
+    if (qs) url += '?' + qs
+  }
+  return url
+}
+
+function isErrorBody(value: unknown): value is { code: string; message: string; fields?: FieldErrors } {
+  if (typeof value !== 'object' || value === null) return false
+  const body = value as Record<string, unknown>
+  return typeof body.code === 'string' && typeof body.message === 'string'
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  let body: unknown = null
+  try {
+    body = await response.json()
+  } catch {
+    // Not JSON (a proxy's error page, an empty body): fall through.
+  }
+  if (isErrorBody(body)) {
+    return new ApiError(response.status, body.code, body.message, body.fields ?? {})
+  }
+  return new ApiError(response.status, 'internal', context.fallbackMessage('internal'))
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': context.locale(),
+  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = context.csrfToken()
+    if (token) headers['X-CSRF-Token'] = token
+  }
+
+  let response: Response
+  try {
+    response = await fetch(buildUrl(path, options.query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    })
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err
+    throw new ApiError(0, 'unavailable', context.fallbackMessage('network'))
+  }
+
+  if (!response.ok) {
+    const error = await toApiError(response)
+    if (error.status === 401 && !authPathsWithout401Redirect.includes(path)) {
+      context.onUnauthorized()
+    } else if (error.status === 403 && error.code === 'password_change_required') {
+      context.onPasswordChangeRequired()
+    }
+    throw error
+  }
+
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+export const api = {
+  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body, options),
+  put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
+  delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, undefined, options),
+}

@@ -1,0 +1,20 @@
+import { useToast } from 'primevue/usetoast'
+import { ApiError } from '../api/api'
+
+/** Toasts for the outcome of an action: a success text, or the server's refusal. */
+export function useNotify() {
+  const toast = useToast()
+  return {
+    success(text: string) {
+      toast.add({ severity: 'success', summary: text, life: 4000 })
+    },
+    warn(text: string) {
+      toast.add({ severity: 'warn', summary: text, life: 6000 })
+    },
+    /** Shows an API error's message; anything else is a bug and is rethrown. */
+    failure(err: unknown) {
+      if (!(err instanceof ApiError)) throw err
+      toast.add({ severity: 'error', summary: err.message, life: 6000 })
+    },
+  }
+}

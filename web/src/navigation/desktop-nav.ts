@@ -1,0 +1,16 @@
+import type { NavSection } from './nav'
+
+// The agent desktop's side navigation and its pages; add entries here.
+export const desktopNav: NavSection[] = [
+  {
+    items: [
+      {
+        name: 'desktop-dashboard',
+        path: '',
+        label: 'nav.dashboard',
+        icon: 'pi pi-home',
+        component: () => import('../views/desktop/DashboardView.vue'),
+      },
+    ],
+  },
+]
