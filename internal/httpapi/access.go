@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/staff"
 )
 
 // SessionCookie is the name of the sign-in cookie.
@@ -19,7 +20,16 @@ type Caller struct {
 	Principal *auth.Principal
 	Info      *auth.SessionInfo // nil for API-token callers
 	ViaToken  bool
+	Rights    staff.Rights // per section; admins have all, agents none
+	ProfileID *int64       // a user's profile, which bounds the agents he may touch
 }
+
+// IsAgent reports whether the caller is an agent.
+func (c *Caller) IsAgent() bool { return c.Principal.Kind == auth.KindAgent }
+
+// Scoped reports whether the caller only operates on agents in his
+// profile's queues (a user, not an admin).
+func (c *Caller) Scoped() bool { return c.Principal.Kind == auth.KindUser }
 
 // ID is the caller's principal id.
 func (c *Caller) ID() int64 { return c.Principal.ID }
@@ -52,12 +62,43 @@ var (
 	AnyPrincipal = Access{Name: "any-principal"}
 	// AdminOnly routes are for admins.
 	AdminOnly = Access{Name: "admin", Allow: (*Caller).IsAdmin}
+	// AgentOnly routes are an agent's own (his desktop).
+	AgentOnly = Access{Name: "agent", Allow: (*Caller).IsAgent}
 )
+
+// Section is a route open to admins and to users whose profile grants
+// right in section.
+func Section(sec staff.Section, right staff.Right) Access {
+	return Access{Name: string(sec) + ":" + string(right), Allow: func(c *Caller) bool { return c.Rights.Has(sec, right) }}
+}
+
+// AnySection is open to whoever has right in any of the sections.
+func AnySection(right staff.Right, secs ...staff.Section) Access {
+	name := ""
+	for i, s := range secs {
+		if i > 0 {
+			name += "|"
+		}
+		name += string(s) + ":" + string(right)
+	}
+	return Access{Name: name, Allow: func(c *Caller) bool {
+		for _, s := range secs {
+			if c.Rights.Has(s, right) {
+				return true
+			}
+		}
+		return false
+	}}
+}
 
 // guard authenticates the request and enforces the route's rule.
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		limit := s.cfg.MaxBodyBytes
+		if rt.bodyLimit > 0 {
+			limit = rt.bodyLimit
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if rt.access.Public {
 			if unsafeMethod(r.Method) && !sameOrigin(r) {
 				writeError(w, r, s.log, apperr.New(apperr.Forbidden, "error.origin"))
@@ -100,7 +141,7 @@ func (s *Server) authenticate(r *http.Request) (*Caller, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Caller{Principal: p, ViaToken: true}, nil
+		return s.withRights(r.Context(), &Caller{Principal: p, ViaToken: true})
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil {
@@ -116,7 +157,32 @@ func (s *Server) authenticate(r *http.Request) (*Caller, error) {
 			return nil, apperr.New(apperr.CSRF, "error.csrf")
 		}
 	}
-	return &Caller{Principal: info.Principal, Info: info}, nil
+	return s.withRights(r.Context(), &Caller{Principal: info.Principal, Info: info})
+}
+
+// withRights loads what the caller may do: everything for an admin, his
+// profile's rights for a user, nothing in the console for an agent.
+func (s *Server) withRights(ctx context.Context, c *Caller) (*Caller, error) {
+	switch c.Principal.Kind {
+	case auth.KindAdmin:
+		c.Rights = staff.FullRights()
+	case auth.KindUser:
+		c.Rights = staff.Rights{}
+		id, err := s.db.UserProfileOf(ctx, c.Principal.ID)
+		if err != nil {
+			return nil, err
+		}
+		if id != nil {
+			p, err := s.db.UserProfile(ctx, *id)
+			if err != nil {
+				return nil, err
+			}
+			c.Rights, c.ProfileID = p.Rights, id
+		}
+	default:
+		c.Rights = staff.Rights{}
+	}
+	return c, nil
 }
 
 func unsafeMethod(m string) bool {

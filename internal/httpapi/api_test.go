@@ -175,8 +175,9 @@ func TestOnlyAdminsManageAccountsAndSettings(t *testing.T) {
 	createAgent(t, admin, "luca", "")
 	agent := site.Client(t)
 	changeFirstPassword(t, agent, "luca", "Luca-Pass22")
-	admin.Do("POST", "/api/v1/users", map[string]string{"username": "sup", "full_name": "Supervisor",
-		"kind": "user", "password": "Temp-Pass1"}).Expect(t, http.StatusCreated)
+	prof := admin.Do("POST", "/api/v1/user-profiles", map[string]any{"name": "Nothing much"}).Expect(t, http.StatusCreated).Map(t)
+	admin.Do("POST", "/api/v1/users", map[string]any{"username": "sup", "full_name": "Supervisor",
+		"kind": "user", "password": "Temp-Pass1", "user_profile_id": prof["id"]}).Expect(t, http.StatusCreated)
 	sup := site.Client(t)
 	changeFirstPassword(t, sup, "sup", "Sup-Pass222")
 	for _, c := range []*apptest.Client{agent, sup} {

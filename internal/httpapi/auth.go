@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/i18n"
+	"github.com/switchboard-cc/switchboard/internal/staff"
 )
 
 // principalJSON is the public view of a signed-in principal.
@@ -26,6 +27,7 @@ type sessionJSON struct {
 	PasswordExpiresAt      *time.Time    `json:"password_expires_at"`
 	PasswordExpiresInDays  *int          `json:"password_expires_in_days"`
 	PasswordExpiryWarning  bool          `json:"password_expiry_warning"`
+	Rights                 staff.Rights  `json:"rights"`
 }
 
 func toPrincipalJSON(p *auth.Principal) principalJSON {
@@ -74,7 +76,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
 		Secure: s.cfg.SecureCookie, SameSite: http.SameSiteLaxMode, Expires: info.Session.ExpiresAt})
-	writeJSON(w, http.StatusOK, toSessionJSON(info))
+	caller, err := s.withRights(r.Context(), &Caller{Principal: info.Principal, Info: info})
+	if err != nil {
+		return err
+	}
+	out := toSessionJSON(info)
+	out.Rights = caller.Rights
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -85,11 +93,12 @@ func (s *Server) clearCookie(w http.ResponseWriter) {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	c := callerFrom(r.Context())
-	if c.Info == nil {
-		writeJSON(w, http.StatusOK, sessionJSON{Principal: toPrincipalJSON(c.Principal)})
-		return nil
+	out := sessionJSON{Principal: toPrincipalJSON(c.Principal)}
+	if c.Info != nil {
+		out = toSessionJSON(c.Info)
 	}
-	writeJSON(w, http.StatusOK, toSessionJSON(c.Info))
+	out.Rights = c.Rights
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 )
@@ -21,7 +22,7 @@ func decode(r *http.Request, v any) error {
 		case errors.As(err, &tooBig):
 			return apperr.New(apperr.TooLarge, "error.too_large", tooBig.Limit)
 		case errors.As(err, &typeErr) && typeErr.Field != "":
-			return apperr.Field(typeErr.Field, "error.json_type", typeErr.Type.String())
+			return apperr.Field(jsonFieldPath(typeErr.Field), "error.json_type", typeErr.Type.String())
 		case errors.Is(err, io.EOF):
 			return apperr.New(apperr.Invalid, "error.bad_json")
 		default:
@@ -51,4 +52,19 @@ func queryInt(r *http.Request, name string, def, minVal, maxVal int) (int, error
 		return 0, apperr.Field(name, "number.range", minVal, maxVal)
 	}
 	return n, nil
+}
+
+// jsonFieldPath drops the Go names of embedded structs from a decoding
+// error's path ("NewAgent.NewAccount.username" → "username"), leaving the
+// JSON keys the client sent.
+func jsonFieldPath(p string) string {
+	parts := strings.Split(p, ".")
+	kept := parts[:0]
+	for _, x := range parts {
+		if x != "" && x[0] >= 'A' && x[0] <= 'Z' {
+			continue
+		}
+		kept = append(kept, x)
+	}
+	return strings.Join(kept, ".")
 }

@@ -1,59 +1,128 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/switchboard-cc/switchboard/internal/staff"
+)
 
 // handlerFunc is an API handler; a returned error is written as JSON.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // route is one line of the route table.
 type route struct {
-	method  string
-	path    string
-	access  Access
-	handler handlerFunc
+	method    string
+	path      string
+	access    Access
+	handler   handlerFunc
+	bodyLimit int64 // 0: the server's default JSON limit
+}
+
+func rt(method, path string, access Access, h handlerFunc) route {
+	return route{method: method, path: path, access: access, handler: h}
+}
+
+// upload raises a route's body limit for a file upload.
+func upload(r route, limit int64) route {
+	r.bodyLimit = limit
+	return r
 }
 
 // Routes lists every API route as "METHOD /path" with its access rule, for
 // the OpenAPI check and the docs.
 func (s *Server) Routes() []string {
 	var out []string
-	for _, rt := range s.table() {
-		out = append(out, rt.method+" "+rt.path+"  ["+rt.access.Name+"]")
+	for _, r := range s.table() {
+		out = append(out, r.method+" "+r.path+"  ["+r.access.Name+"]")
 	}
 	return out
 }
 
+var (
+	staffView   = Section(staff.SectionStaff, staff.View)
+	staffRead   = Section(staff.SectionStaff, staff.Read)
+	staffEdit   = Section(staff.SectionStaff, staff.Edit)
+	staffDelete = Section(staff.SectionStaff, staff.Delete)
+)
+
 // table is the route table: each route with the rule the server enforces.
+// Users and user profiles are for admins only, so no one can grant himself
+// rights; agents and teams are open to users by their profile's staff
+// rights, bounded to the agents of their profile's queues.
 func (s *Server) table() []route {
 	s.routesOnce.Do(func() {
 		s.routes = []route{
-			{"GET", "/api/v1/openapi.yaml", Public, s.openAPI},
-			{"GET", "/api/v1/auth/options", Public, s.authOptions},
-			{"POST", "/api/v1/auth/login", Public, s.login},
-			{"POST", "/api/v1/auth/password-reset", Public, s.requestReset},
-			{"POST", "/api/v1/auth/password-reset/confirm", Public, s.confirmReset},
-			{"GET", "/api/v1/auth/me", SignedIn, s.me},
-			{"POST", "/api/v1/auth/logout", SignedIn, s.logout},
-			{"POST", "/api/v1/auth/logout-everywhere", SignedIn, s.logoutEverywhere},
-			{"POST", "/api/v1/auth/password", SignedIn, s.changePassword},
+			rt("GET", "/api/v1/openapi.yaml", Public, s.openAPI),
+			rt("GET", "/api/v1/auth/options", Public, s.authOptions),
+			rt("POST", "/api/v1/auth/login", Public, s.login),
+			rt("POST", "/api/v1/auth/password-reset", Public, s.requestReset),
+			rt("POST", "/api/v1/auth/password-reset/confirm", Public, s.confirmReset),
+			rt("GET", "/api/v1/auth/me", SignedIn, s.me),
+			rt("POST", "/api/v1/auth/logout", SignedIn, s.logout),
+			rt("POST", "/api/v1/auth/logout-everywhere", SignedIn, s.logoutEverywhere),
+			rt("POST", "/api/v1/auth/password", SignedIn, s.changePassword),
 
-			{"GET", "/api/v1/settings/security", AdminOnly, s.getSecurity},
-			{"PUT", "/api/v1/settings/security", AdminOnly, s.putSecurity},
-			{"GET", "/api/v1/api-tokens", AdminOnly, s.listAPITokens},
-			{"POST", "/api/v1/api-tokens", AdminOnly, s.createAPIToken},
-			{"DELETE", "/api/v1/api-tokens/{id}", AdminOnly, s.revokeAPIToken},
-			{"GET", "/api/v1/events", AdminOnly, s.listEvents},
+			rt("GET", "/api/v1/settings/security", AdminOnly, s.getSecurity),
+			rt("PUT", "/api/v1/settings/security", AdminOnly, s.putSecurity),
+			rt("GET", "/api/v1/api-tokens", AdminOnly, s.listAPITokens),
+			rt("POST", "/api/v1/api-tokens", AdminOnly, s.createAPIToken),
+			rt("DELETE", "/api/v1/api-tokens/{id}", AdminOnly, s.revokeAPIToken),
+			rt("GET", "/api/v1/events", AdminOnly, s.listEvents),
 
-			{"GET", "/api/v1/users", AdminOnly, s.listAccounts(userKinds)},
-			{"POST", "/api/v1/users", AdminOnly, s.createAccount(userKinds)},
-			{"GET", "/api/v1/users/{id}", AdminOnly, s.getAccount(userKinds)},
-			{"POST", "/api/v1/users/{id}/unlock", AdminOnly, s.unlockAccount(userKinds)},
-			{"PUT", "/api/v1/users/{id}/password", AdminOnly, s.setAccountPassword(userKinds)},
-			{"GET", "/api/v1/agents", AdminOnly, s.listAccounts(agentKinds)},
-			{"POST", "/api/v1/agents", AdminOnly, s.createAccount(agentKinds)},
-			{"GET", "/api/v1/agents/{id}", AdminOnly, s.getAccount(agentKinds)},
-			{"POST", "/api/v1/agents/{id}/unlock", AdminOnly, s.unlockAccount(agentKinds)},
-			{"PUT", "/api/v1/agents/{id}/password", AdminOnly, s.setAccountPassword(agentKinds)},
+			rt("GET", "/api/v1/users", AdminOnly, s.listUsers),
+			rt("POST", "/api/v1/users", AdminOnly, s.createUser),
+			rt("POST", "/api/v1/users/delete", AdminOnly, s.deleteUsers),
+			rt("GET", "/api/v1/users/export.csv", AdminOnly, s.exportUsers),
+			rt("GET", "/api/v1/users/{id}", AdminOnly, s.getUser),
+			rt("PATCH", "/api/v1/users/{id}", AdminOnly, s.patchUser),
+			rt("DELETE", "/api/v1/users/{id}", AdminOnly, s.deleteUser),
+			rt("POST", "/api/v1/users/{id}/unlock", AdminOnly, s.unlockUser),
+			rt("PUT", "/api/v1/users/{id}/password", AdminOnly, s.setUserPassword),
+			rt("GET", "/api/v1/users/{id}/history", AdminOnly, s.userHistory),
+
+			rt("GET", "/api/v1/user-profiles", AdminOnly, s.listUserProfiles),
+			rt("POST", "/api/v1/user-profiles", AdminOnly, s.createUserProfile),
+			rt("GET", "/api/v1/user-profiles/{id}", AdminOnly, s.getUserProfile),
+			rt("PATCH", "/api/v1/user-profiles/{id}", AdminOnly, s.patchUserProfile),
+			rt("DELETE", "/api/v1/user-profiles/{id}", AdminOnly, s.deleteUserProfile),
+
+			rt("GET", "/api/v1/agents", staffView, s.listAgents),
+			rt("POST", "/api/v1/agents", staffEdit, s.createAgent),
+			rt("POST", "/api/v1/agents/delete", staffDelete, s.deleteAgents),
+			rt("GET", "/api/v1/agents/export.csv", staffView, s.exportAgents),
+			rt("GET", "/api/v1/agents/{id}", staffRead, s.getAgent),
+			rt("PATCH", "/api/v1/agents/{id}", staffEdit, s.patchAgent),
+			rt("DELETE", "/api/v1/agents/{id}", staffDelete, s.deleteAgent),
+			rt("POST", "/api/v1/agents/{id}/unlock", staffEdit, s.unlockAgent),
+			rt("PUT", "/api/v1/agents/{id}/password", staffEdit, s.setAgentPassword),
+			rt("PUT", "/api/v1/agents/{id}/queues", staffEdit, s.setAgentQueues),
+			upload(rt("PUT", "/api/v1/agents/{id}/avatar", staffEdit, s.putAvatar), staff.MaxAvatarBytes+1<<20),
+			rt("DELETE", "/api/v1/agents/{id}/avatar", staffEdit, s.deleteAvatar),
+			rt("GET", "/api/v1/agents/{id}/avatar", AnyPrincipal, s.getAvatar),
+			rt("GET", "/api/v1/agents/{id}/history", staffRead, s.agentHistory),
+			rt("GET", "/api/v1/agents/{id}/client-logs", staffRead, s.agentClientLogs),
+			rt("GET", "/api/v1/agents/{id}/client-logs.txt", staffRead, s.downloadClientLogs),
+
+			rt("GET", "/api/v1/teams", staffView, s.listTeams),
+			rt("POST", "/api/v1/teams", staffEdit, s.createTeam),
+			rt("POST", "/api/v1/teams/delete", staffDelete, s.deleteTeams),
+			rt("GET", "/api/v1/teams/export.csv", staffView, s.exportTeams),
+			rt("GET", "/api/v1/teams/{id}", staffRead, s.getTeam),
+			rt("PATCH", "/api/v1/teams/{id}", staffEdit, s.patchTeam),
+			rt("DELETE", "/api/v1/teams/{id}", staffDelete, s.deleteTeam),
+			rt("POST", "/api/v1/teams/{id}/agents", staffEdit, s.addTeamAgents),
+			rt("DELETE", "/api/v1/teams/{id}/agents/{agent_id}", staffEdit, s.removeTeamAgent),
+			rt("PUT", "/api/v1/teams/{id}/queues", staffEdit, s.setTeamQueues),
+
+			rt("GET", "/api/v1/deleted-members", staffDelete, s.listDeletedMembers),
+			rt("POST", "/api/v1/deleted-members/{id}/restore", staffDelete, s.restoreMember),
+			rt("DELETE", "/api/v1/deleted-members/{id}", staffDelete, s.purgeMember),
+
+			rt("GET", "/api/v1/queues", AnySection(staff.View, staff.SectionQueues, staff.SectionStaff), s.listQueues),
+			rt("POST", "/api/v1/queues", Section(staff.SectionQueues, staff.Edit), s.createQueue),
+
+			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),
+			rt("POST", "/api/v1/me/client-logs", AgentOnly, s.postClientLogs),
 		}
 	})
 	return s.routes

@@ -54,20 +54,23 @@ func New(db *store.DB, authSvc *auth.Service, clk clock.Clock, log *slog.Logger,
 // Handler returns the root handler with all middleware.
 func (s *Server) Handler(gatherer prometheus.Gatherer) http.Handler {
 	mux := http.NewServeMux()
-	paths := map[string]bool{}
+	methods := map[string]bool{}
 	for _, rt := range s.table() {
-		rt := rt
 		mux.Handle(rt.method+" "+rt.path, s.guard(rt))
-		paths[rt.path] = true
+		methods[rt.method] = true
 	}
-	// A known path with another method gets a JSON 405, not the mux's text.
-	for p := range paths {
-		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
-			writeError(w, r, s.log, &apperr.Error{Code: apperr.MethodNotAllowed,
-				Message: apperr.Message{Key: "error.method_not_allowed", Args: []any{r.Method}}})
-		})
-	}
+	// Unknown API paths get a JSON 404; a known path asked with another
+	// method gets a JSON 405 rather than the mux's plain text.
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		for m := range methods {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/api/" && m != r.Method {
+				writeError(w, r, s.log, &apperr.Error{Code: apperr.MethodNotAllowed,
+					Message: apperr.Message{Key: "error.method_not_allowed", Args: []any{r.Method}}})
+				return
+			}
+		}
 		writeError(w, r, s.log, apperr.New(apperr.NotFound, "error.route_not_found"))
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -157,6 +157,26 @@ func (c *Client) Do(method, path string, body any) *Response {
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
 }
 
+// DoRaw sends a body with its own content type (a file upload).
+func (c *Client) DoRaw(method, path, contentType string, body []byte) *Response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.site.Server.URL+path, bytes.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	if c.CSRF != "" {
+		req.Header.Set("X-CSRF-Token", c.CSRF)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+}
+
 // Login signs in and keeps the CSRF token; it fails the test unless 200.
 func (c *Client) Login(username, password string) map[string]any {
 	c.t.Helper()
