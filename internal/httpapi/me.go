@@ -63,4 +63,3 @@ func (s *Server) postClientLogs(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]int{"accepted": len(keep)})
 	return nil
 }
-

@@ -30,6 +30,8 @@ export interface ApiContext {
   onPasswordChangeRequired(): void
   /** A localised message for failures without a JSON error body. */
   fallbackMessage(code: 'network' | 'internal'): string
+  /** Every refused or failed request, e.g. for the client log. */
+  onError(error: ApiError, method: string, path: string): void
 }
 
 const defaultContext: ApiContext = {
@@ -38,6 +40,7 @@ const defaultContext: ApiContext = {
   onUnauthorized: () => {},
   onPasswordChangeRequired: () => {},
   fallbackMessage: (code) => (code === 'network' ? 'The server cannot be reached.' : 'Something went wrong.'),
+  onError: () => {},
 }
 
 let context: ApiContext = { ...defaultContext }
@@ -65,7 +68,8 @@ export interface RequestOptions {
   signal?: AbortSignal
 }
 
-function buildUrl(path: string, query?: Record<string, QueryValue>): string {
+/** The full URL of an API path, e.g. for a download link (GET works with the cookie alone). */
+export function apiUrl(path: string, query?: Record<string, QueryValue>): string {
   let url = API_BASE + path
   if (query) {
     const params = new URLSearchParams()
@@ -102,7 +106,9 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     Accept: 'application/json',
     'Accept-Language': context.locale(),
   }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  // FormData (a file upload) sets its own multipart Content-Type.
+  const isForm = typeof FormData !== 'undefined' && body instanceof FormData
+  if (body !== undefined && !isForm) headers['Content-Type'] = 'application/json'
   if (method !== 'GET' && method !== 'HEAD') {
     const token = context.csrfToken()
     if (token) headers['X-CSRF-Token'] = token
@@ -110,16 +116,18 @@ export async function request<T>(method: string, path: string, body?: unknown, o
 
   let response: Response
   try {
-    response = await fetch(buildUrl(path, options.query), {
+    response = await fetch(apiUrl(path, options.query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : isForm ? (body as FormData) : JSON.stringify(body),
       credentials: 'same-origin',
       signal: options.signal,
     })
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err
-    throw new ApiError(0, 'unavailable', context.fallbackMessage('network'))
+    const error = new ApiError(0, 'unavailable', context.fallbackMessage('network'))
+    context.onError(error, method, path)
+    throw error
   }
 
   if (!response.ok) {
@@ -129,6 +137,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     } else if (error.status === 403 && error.code === 'password_change_required') {
       context.onPasswordChangeRequired()
     }
+    context.onError(error, method, path)
     throw error
   }
 
@@ -141,5 +150,6 @@ export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body, options),
   put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
+  patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PATCH', path, body, options),
   delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, undefined, options),
 }

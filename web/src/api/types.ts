@@ -10,8 +10,13 @@ export interface Principal {
   email: string
 }
 
+/** What a signed-in user may do per section of the console (admins: everything). */
+export type Rights = Partial<Record<string, string[]>>
+
 export interface Session {
   principal: Principal
+  /** Per console section, the rights granted (view, read, edit, delete). */
+  rights?: Rights
   csrf_token: string
   /** When this session began; null for callers without a session (API tokens). */
   login_at: string | null
@@ -64,6 +69,7 @@ export interface CreatedApiToken {
 
 export type StaffKind = 'agent' | 'user'
 
+/** The fields every staff member (agent or user) shows in the console. */
 export interface Account {
   id: number
   kind: PrincipalKind
@@ -78,6 +84,8 @@ export interface Account {
   last_login_at: string | null
   password_changed_at: string | null
   created_at: string
+  updated_at?: string
+  deleted_at?: string | null
 }
 
 export interface Page<T> {
@@ -85,17 +93,231 @@ export interface Page<T> {
   total: number
 }
 
+export type SortOrder = 'asc' | 'desc'
+
 export interface ListQuery {
   q?: string
+  sort?: string
+  order?: SortOrder
   limit?: number
   offset?: number
 }
 
-export interface NewAccount {
+export interface Named {
+  id: number
+  name: string
+}
+
+// --- agents -------------------------------------------------------------
+
+/** The channels with per-agent settings (voice has none of these). */
+export const AGENT_CHANNELS = ['chat', 'whatsapp', 'sms', 'email', 'openchannel', 'fax'] as const
+export type AgentChannel = (typeof AGENT_CHANNELS)[number]
+
+/** Queue channels: the agent channels and voice. */
+export const QUEUE_CHANNELS = ['voice', ...AGENT_CHANNELS] as const
+export type QueueChannel = (typeof QUEUE_CHANNELS)[number]
+
+/** The agent desktop's sidebar sections an agent may be allowed to see. */
+export const SIDEBAR_SECTIONS = [
+  'dashboard',
+  'contacts',
+  'my_contacts',
+  'voice_calls',
+  'abandoned_calls',
+  'recordings',
+  'chat',
+  'whatsapp',
+  'email',
+  'sms',
+  'openchannel',
+  'fax',
+] as const
+export type SidebarSection = (typeof SIDEBAR_SECTIONS)[number]
+
+export const TYPOLOGIES = ['external', 'webrtc', 'phonebar'] as const
+export type Typology = (typeof TYPOLOGIES)[number]
+
+/** Client log levels, most severe first. */
+export const LOG_LEVELS = ['ERROR', 'WARNING', 'INFO', 'DEBUG'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export interface ChannelSettings {
+  /** Concurrent interactions; 0 = unlimited. */
+  capacity: number
+  auto_answer: boolean
+  /** Seconds before an auto-answered interaction is taken. */
+  auto_answer_delay: number
+  advanced_search: boolean
+}
+
+export interface AgentPermissions {
+  messenger: boolean
+  messenger_sound: boolean
+  download_attachments: boolean
+  download_transcripts: boolean
+  sidebar: string[]
+}
+
+export interface ClientLogSettings {
+  enabled: boolean
+  level: LogLevel
+}
+
+export interface AgentQueue {
+  id: number
+  name: string
+  channel: QueueChannel
+  /** Direct membership, or through one of the agent's teams. */
+  via: 'direct' | 'team'
+}
+
+export interface Agent extends Account {
+  kind: 'agent'
+  alias: string
+  typology: Typology
+  phone: string
+  extension: string
+  description: string
+  login_in_pause: boolean
+  mask_sensitive_data: boolean
+  avatar_url: string | null
+  avatar_thumbnail_url: string | null
+  channels: Record<AgentChannel, ChannelSettings>
+  permissions: AgentPermissions
+  client_log: ClientLogSettings
+  /** Absent in list answers. */
+  teams?: Named[]
+  queues?: AgentQueue[]
+}
+
+export interface NewAgent {
+  username: string
+  full_name: string
+  password: string
+  alias?: string
+  typology?: Typology
+  email?: string
+  phone?: string
+  extension?: string
+  description?: string
+  login_in_pause?: boolean
+  mask_sensitive_data?: boolean
+}
+
+export interface AgentPatch {
+  full_name?: string
+  alias?: string
+  typology?: Typology
+  email?: string
+  phone?: string
+  extension?: string
+  description?: string
+  login_in_pause?: boolean
+  disabled?: boolean
+  mask_sensitive_data?: boolean
+  channels?: Partial<Record<AgentChannel, Partial<ChannelSettings>>>
+  permissions?: Partial<AgentPermissions>
+  client_log?: Partial<ClientLogSettings>
+}
+
+export interface HistoryEvent {
+  id: number
+  at: string
+  type: string
+  actor: { id: number; username: string } | null
+  data: Record<string, unknown> | null
+}
+
+export interface ClientLogLine {
+  at: string
+  level: LogLevel
+  message: string
+}
+
+// --- queues and teams ---------------------------------------------------
+
+export interface Queue {
+  id: number
+  name: string
+  channel: QueueChannel
+}
+
+export interface Team {
+  id: number
+  name: string
+  description: string
+  agent_count: number
+  created_at: string
+  updated_at: string
+}
+
+export interface TeamMember {
+  id: number
+  username: string
+  full_name: string
+}
+
+export interface TeamDetail extends Team {
+  agents: TeamMember[]
+  queue_ids: number[]
+}
+
+// --- users and user profiles --------------------------------------------
+
+export interface UserAccount extends Account {
+  kind: 'admin' | 'user'
+  user_profile: Named | null
+}
+
+export interface NewUser {
   username: string
   full_name: string
   email: string
+  kind: 'admin' | 'user'
   password: string
-  /** Only for users: "admin" or "user". */
+  user_profile_id: number | null
+}
+
+export interface UserPatch {
+  full_name?: string
+  email?: string
   kind?: 'admin' | 'user'
+  user_profile_id?: number | null
+  disabled?: boolean
+}
+
+/** The console sections a user profile grants rights on. */
+export const PROFILE_SECTIONS = ['staff', 'agent_profiles', 'queues', 'channels', 'contacts', 'reports', 'realtime', 'settings'] as const
+export type ProfileSection = (typeof PROFILE_SECTIONS)[number]
+
+export const PROFILE_RIGHTS = ['view', 'read', 'edit', 'delete'] as const
+export type ProfileRight = (typeof PROFILE_RIGHTS)[number]
+
+export interface UserProfile {
+  id: number
+  name: string
+  description: string
+  rights: Rights
+  queue_ids: number[]
+  user_count: number
+  created_at: string
+  updated_at: string
+}
+
+export interface UserProfilePatch {
+  name?: string
+  description?: string
+  rights?: Rights
+  queue_ids?: number[]
+}
+
+// --- deleted members ----------------------------------------------------
+
+export interface DeletedMember {
+  id: number
+  kind: PrincipalKind
+  username: string
+  full_name: string
+  deleted_at: string
 }

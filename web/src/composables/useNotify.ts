@@ -8,6 +8,10 @@ export function useNotify() {
     success(text: string) {
       toast.add({ severity: 'success', summary: text, life: 4000 })
     },
+    /** The short note after an automatic save. */
+    saved(text: string) {
+      toast.add({ severity: 'success', summary: text, life: 1500 })
+    },
     warn(text: string) {
       toast.add({ severity: 'warn', summary: text, life: 6000 })
     },

@@ -1,7 +1,8 @@
 import type { NavSection } from './nav'
 
 // The admin console's side navigation and its pages. A new page is one more
-// entry here; the routes are built from this list.
+// entry here; the routes are built from this list. Users (supervisors) see
+// an entry when their profile grants its right; admins see everything.
 export const adminNav: NavSection[] = [
   {
     label: 'nav.staff',
@@ -11,17 +12,75 @@ export const adminNav: NavSection[] = [
         path: 'agents',
         label: 'nav.agents',
         icon: 'pi pi-headphones',
-        component: () => import('../views/admin/StaffAccountsView.vue'),
-        props: { kind: 'agent' },
-        kinds: ['admin'],
+        component: () => import('../views/admin/AgentsView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'staff', right: 'view' },
+        details: [
+          {
+            name: 'admin-agent',
+            path: 'agents/:id(\\d+)',
+            title: 'agents.editTitle',
+            component: () => import('../views/admin/AgentEditView.vue'),
+            right: { section: 'staff', right: 'read' },
+          },
+        ],
+      },
+      {
+        name: 'admin-teams',
+        path: 'teams',
+        label: 'nav.teams',
+        icon: 'pi pi-sitemap',
+        component: () => import('../views/admin/TeamsView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'staff', right: 'view' },
+        details: [
+          {
+            name: 'admin-team',
+            path: 'teams/:id(\\d+)',
+            title: 'teams.editTitle',
+            component: () => import('../views/admin/TeamEditView.vue'),
+            right: { section: 'staff', right: 'read' },
+          },
+        ],
       },
       {
         name: 'admin-users',
         path: 'users',
         label: 'nav.users',
         icon: 'pi pi-users',
-        component: () => import('../views/admin/StaffAccountsView.vue'),
-        props: { kind: 'user' },
+        component: () => import('../views/admin/UsersView.vue'),
+        kinds: ['admin'],
+        details: [
+          {
+            name: 'admin-user',
+            path: 'users/:id(\\d+)',
+            title: 'users.editTitle',
+            component: () => import('../views/admin/UserEditView.vue'),
+          },
+        ],
+      },
+      {
+        name: 'admin-user-profiles',
+        path: 'user-profiles',
+        label: 'nav.userProfiles',
+        icon: 'pi pi-id-card',
+        component: () => import('../views/admin/UserProfilesView.vue'),
+        kinds: ['admin'],
+        details: [
+          {
+            name: 'admin-user-profile',
+            path: 'user-profiles/:id(\\d+)',
+            title: 'userProfiles.editTitle',
+            component: () => import('../views/admin/UserProfileEditView.vue'),
+          },
+        ],
+      },
+      {
+        name: 'admin-deleted-members',
+        path: 'deleted-members',
+        label: 'nav.deletedMembers',
+        icon: 'pi pi-trash',
+        component: () => import('../views/admin/DeletedMembersView.vue'),
         kinds: ['admin'],
       },
     ],

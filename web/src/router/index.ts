@@ -2,7 +2,8 @@ import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-route
 import type { PrincipalKind } from '../api/types'
 import { adminNav } from '../navigation/admin-nav'
 import { desktopNav } from '../navigation/desktop-nav'
-import { navRoutes, visibleSections } from '../navigation/nav'
+import { allows, navRoutes, visibleSections } from '../navigation/nav'
+import type { RightRef } from '../staff/rights'
 import { homePath, useAuthStore } from '../stores/auth'
 
 declare module 'vue-router' {
@@ -15,6 +16,10 @@ declare module 'vue-router' {
     guestOnly?: boolean
     /** Principal kinds allowed; checked on every matched record. */
     kinds?: PrincipalKind[]
+    /** Console rights a user needs (admins hold them all). */
+    rights?: RightRef[]
+    /** The navigation entry to highlight (the page's own, or the one it was opened from). */
+    nav?: string
   }
 }
 
@@ -91,13 +96,18 @@ router.beforeEach(async (to): Promise<boolean | RouteLocationRaw> => {
     return { name: 'change-password', query: { forced: '1' } }
   }
   if (to.name === 'home' || to.meta.guestOnly) return homePath(principal.kind)
-  if (!to.matched.every((record) => !record.meta.kinds || record.meta.kinds.includes(principal.kind))) {
+  const access = auth.access!
+  if (!to.matched.every((record) => allows(access, record.meta.kinds, undefined))) {
     // A page of the other area, or one this kind may not open: its own home.
     return homePath(principal.kind)
   }
+  if (!to.matched.every((record) => (record.meta.rights ?? []).every((right) => allows(access, undefined, right)))) {
+    // A page this user's profile does not grant: the console's first page.
+    return to.name === 'admin' ? true : { name: 'admin' }
+  }
   if (to.name === 'admin') {
     // The console opens on its first page this principal may see.
-    const first = visibleSections(adminNav, principal.kind)[0]?.items[0]
+    const first = visibleSections(adminNav, access)[0]?.items[0]
     if (first) return { name: first.name }
   }
   return true

@@ -3,6 +3,8 @@ import { computed, ref } from 'vue'
 import { ApiError } from '../api/api'
 import { authApi } from '../api/auth'
 import type { AuthOptions, PrincipalKind, Session } from '../api/types'
+import type { Access } from '../navigation/nav'
+import { allRights, hasRight } from '../staff/rights'
 
 /** Where a principal works: agents in the desktop, admins and users in the console. */
 export function homePath(kind: PrincipalKind): string {
@@ -19,6 +21,17 @@ export const useAuthStore = defineStore('auth', () => {
   const principal = computed(() => session.value?.principal ?? null)
   const csrfToken = computed(() => session.value?.csrf_token ?? null)
   const isAuthenticated = computed(() => session.value !== null)
+  /** Kind and console rights of the signed-in principal; admins hold every right. */
+  const access = computed<Access | null>(() => {
+    const p = principal.value
+    if (!p) return null
+    return { kind: p.kind, rights: p.kind === 'admin' ? allRights() : (session.value?.rights ?? {}) }
+  })
+  /** Whether the signed-in principal holds a console right (always, for admins). */
+  function can(section: string, right: string): boolean {
+    const a = access.value
+    return !!a && (a.kind === 'admin' || hasRight(a.rights, section, right))
+  }
   const home = computed(() => (principal.value ? homePath(principal.value.kind) : '/login'))
   const showExpiryWarning = computed(
     () => !!session.value?.password_expiry_warning && !session.value.password_change_required && !expiryWarningDismissed.value,
@@ -53,7 +66,9 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function login(username: string, password: string): Promise<Session> {
-    const s = await authApi.login(username, password)
+    let s = await authApi.login(username, password)
+    // The rights come with the session; ask for them if the answer had none.
+    if (s.principal.kind === 'user' && !s.rights && !s.password_change_required) s = await authApi.me().catch(() => s)
     restoring = Promise.resolve()
     setSession(s)
     return s
@@ -99,6 +114,8 @@ export const useAuthStore = defineStore('auth', () => {
     principal,
     csrfToken,
     isAuthenticated,
+    access,
+    can,
     home,
     showExpiryWarning,
     restore,
