@@ -81,6 +81,24 @@ func TestDemoSeedsOnceAndKeepsChanges(t *testing.T) {
 	if !auth.VerifyPassword(agents[0].PasswordHash, bootstrap.DemoPassword) || agents[0].MustChangePassword {
 		t.Fatal("demo agents cannot sign in with the demo password")
 	}
+	teams, nTeams, _ := a.DB.Teams(ctx, store.ListFilter{})
+	queues, _ := a.DB.Queues(ctx, "")
+	if nTeams != 1 || teams[0].AgentCount != 3 || len(queues) < 2 {
+		t.Fatalf("demo team %v, queues %v", teams, queues)
+	}
+	agent, _ := a.DB.Agent(ctx, agents[0].ID)
+	if len(agent.Queues) != 2 || agent.Extension == "" {
+		t.Fatalf("demo agent is in queues %v", agent.Queues)
+	}
+	// The demo supervisor sees the demo agents through his profile's queues.
+	sup, _ := a.DB.PrincipalByUsername(ctx, "sara.supervisor")
+	prof, _ := a.DB.UserProfileOf(ctx, sup.ID)
+	if prof == nil {
+		t.Fatal("demo supervisor has no profile")
+	}
+	if ok, _ := a.DB.AgentInScope(ctx, agents[0].ID, *prof); !ok {
+		t.Fatal("demo supervisor cannot operate on the demo agents")
+	}
 	a.Close()
 	a, err = app.New(ctx, cfg, nil, log)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/i18n"
+	"github.com/switchboard-cc/switchboard/internal/staff"
 	"github.com/switchboard-cc/switchboard/internal/store"
 )
 
@@ -68,13 +69,50 @@ func SeedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	chat, err := db.CreateQueue(ctx, "Chat support", staff.Chat, 0)
+	if err != nil {
+		return fmt.Errorf("bootstrap: demo queue: %w", err)
+	}
+	whatsapp, err := db.CreateQueue(ctx, "WhatsApp sales", staff.WhatsApp, 0)
+	if err != nil {
+		return fmt.Errorf("bootstrap: demo queue: %w", err)
+	}
+	team, err := db.CreateTeam(ctx, "Customer care", "The demo agents", 0)
+	if err != nil {
+		return fmt.Errorf("bootstrap: demo team: %w", err)
+	}
+	profile, err := db.SaveUserProfile(ctx, &staff.UserProfile{Name: "Supervisors",
+		Description: "Manage the agents of the demo queues",
+		Rights: staff.Rights{staff.SectionStaff: staff.AllRights, staff.SectionQueues: {staff.View, staff.Read},
+			staff.SectionRealtime: {staff.View, staff.Read}, staff.SectionReports: {staff.View, staff.Read}},
+		QueueIDs: []int64{chat.ID, whatsapp.ID}}, 0)
+	if err != nil {
+		return fmt.Errorf("bootstrap: demo profile: %w", err)
+	}
+	var agentIDs []int64
 	for _, p := range DemoAgents {
 		p.PasswordHash = hash
-		if _, err := db.CreatePrincipal(ctx, p, 0); err != nil {
+		if p.Kind == auth.KindUser {
+			if _, err := db.CreateUser(ctx, p, &profile.ID, 0); err != nil {
+				return fmt.Errorf("bootstrap: demo %s: %w", p.Username, err)
+			}
+			continue
+		}
+		a := &staff.Agent{Principal: p}
+		staff.DefaultAgentSettings(a)
+		created, err := db.CreateAgent(ctx, a, 0)
+		if err != nil {
 			return fmt.Errorf("bootstrap: demo %s: %w", p.Username, err)
 		}
+		agentIDs = append(agentIDs, created.ID)
+	}
+	if err := db.AddTeamAgents(ctx, team.ID, agentIDs, 0); err != nil {
+		return err
+	}
+	if err := db.SetTeamQueues(ctx, team.ID, []int64{chat.ID, whatsapp.ID}, 0); err != nil {
+		return err
 	}
 	log.Info("seeded the demo site", "agents", "mario.rossi, giulia.bianchi, luca.verdi", "supervisor", "sara.supervisor",
-		"password", DemoPassword)
+		"password", DemoPassword, "team", team.Name, "queues", "Chat support, WhatsApp sales")
 	return nil
 }
