@@ -69,11 +69,11 @@ func SeedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	chat, err := db.CreateQueue(ctx, "Chat support", staff.Chat, 0)
+	chat, err := db.CreateQueue(ctx, &staff.Queue{Name: "Chat support", Channel: staff.Chat}, 0)
 	if err != nil {
 		return fmt.Errorf("bootstrap: demo queue: %w", err)
 	}
-	whatsapp, err := db.CreateQueue(ctx, "WhatsApp sales", staff.WhatsApp, 0)
+	whatsapp, err := db.CreateQueue(ctx, &staff.Queue{Name: "WhatsApp sales", Channel: staff.WhatsApp}, 0)
 	if err != nil {
 		return fmt.Errorf("bootstrap: demo queue: %w", err)
 	}

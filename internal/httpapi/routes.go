@@ -120,6 +120,11 @@ func (s *Server) table() []route {
 
 			rt("GET", "/api/v1/queues", AnySection(staff.View, staff.SectionQueues, staff.SectionStaff), s.listQueues),
 			rt("POST", "/api/v1/queues", Section(staff.SectionQueues, staff.Edit), s.createQueue),
+			rt("GET", "/api/v1/queues/{id}", Section(staff.SectionQueues, staff.Read), s.getQueue),
+			rt("PATCH", "/api/v1/queues/{id}", Section(staff.SectionQueues, staff.Edit), s.patchQueue),
+			rt("DELETE", "/api/v1/queues/{id}", Section(staff.SectionQueues, staff.Delete), s.deleteQueue),
+			rt("PUT", "/api/v1/queues/{id}/members/{agent_id}", Section(staff.SectionQueues, staff.Edit), s.putQueueMember),
+			rt("DELETE", "/api/v1/queues/{id}/members/{agent_id}", Section(staff.SectionQueues, staff.Edit), s.deleteQueueMember),
 
 			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),
 			rt("POST", "/api/v1/me/client-logs", AgentOnly, s.postClientLogs),

@@ -41,6 +41,10 @@ type Server struct {
 
 	routesOnce sync.Once
 	routes     []route
+
+	// onRoutingChange, when set, hears of configuration changes that the
+	// routing engine must apply at once.
+	onRoutingChange func(ctx context.Context, kind string, id int64)
 }
 
 // New builds the server.
