@@ -23,6 +23,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/switchboard-cc/switchboard/internal/clock"
+	"github.com/switchboard-cc/switchboard/internal/eventlog"
 )
 
 // Dialect is the SQL flavour of the database behind a DB.
@@ -42,7 +43,17 @@ type DB struct {
 	dialect Dialect
 	clock   clock.Clock
 	rebinds sync.Map // query text → dialect-specific text
+
+	// committed, when set, receives the events of each committed
+	// transaction, in order (the realtime hub listens here).
+	committed func([]eventlog.Event)
+	// commitMu orders "commit, then publish" so listeners see events in
+	// commit order.
+	commitMu sync.Mutex
 }
+
+// OnCommit sets the listener of committed events.
+func (db *DB) OnCommit(fn func([]eventlog.Event)) { db.committed = fn }
 
 // Open connects to a database given as sqlite:PATH or a postgres:// URL. It
 // does not migrate; call Migrate.
@@ -163,9 +174,10 @@ func (db *DB) rebind(q string) string {
 // Tx is a transaction with the time fixed once at its start, so every row it
 // writes carries the same "now".
 type Tx struct {
-	tx  *sql.Tx
-	db  *DB
-	now time.Time
+	tx     *sql.Tx
+	db     *DB
+	now    time.Time
+	events []eventlog.Event // appended in this transaction, published after commit
 }
 
 // Now is the transaction's time.
@@ -194,9 +206,18 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = stx.Rollback()
 		return mapError(err)
 	}
+	if db.committed == nil || len(tx.events) == 0 {
+		if err := stx.Commit(); err != nil {
+			return fmt.Errorf("store: commit: %w", mapError(err))
+		}
+		return nil
+	}
+	db.commitMu.Lock()
+	defer db.commitMu.Unlock()
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}
+	db.committed(tx.events)
 	return nil
 }
 

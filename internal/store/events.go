@@ -26,6 +26,8 @@ func (tx *Tx) appendEvent(ctx context.Context, ev eventlog.Event) (int64, error)
 	if err != nil {
 		return 0, fmt.Errorf("store: append event %s: %w", ev.Type, err)
 	}
+	ev.ID, ev.At = id, tx.now
+	tx.events = append(tx.events, ev)
 	return id, nil
 }
 

@@ -1,0 +1,203 @@
+// Package realtime delivers the event log live to desktops and supervisor
+// screens: each subscriber receives, in order, only the events it may see,
+// and a reconnecting one resumes from the last event id it got.
+package realtime
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/clock"
+	"github.com/switchboard-cc/switchboard/internal/eventlog"
+)
+
+// Audience says who may see an event. It is derived from the event alone
+// (see AudienceOf), so live delivery and resumption agree.
+type Audience struct {
+	Agents []int64 // these agents
+	Queues []int64 // agents working these queues, and supervisors of them
+	Staff  bool    // anyone with realtime rights (admins, supervisors)
+}
+
+// Viewer is a subscriber's identity and reach.
+type Viewer struct {
+	PrincipalID int64
+	// Everything is true for admins: they see all events.
+	Everything bool
+	// Works reports whether an agent currently works a queue (his active queues).
+	Works func(queueID int64) bool
+	// Supervises reports whether a supervisor may watch a queue.
+	Supervises func(queueID int64) bool
+	// Staff is true for supervisors with realtime rights.
+	Staff bool
+}
+
+// Sees reports whether the viewer may receive an event with this audience.
+func (v *Viewer) Sees(a Audience) bool {
+	if v.Everything {
+		return true
+	}
+	for _, id := range a.Agents {
+		if id == v.PrincipalID {
+			return true
+		}
+	}
+	for _, q := range a.Queues {
+		if v.Works != nil && v.Works(q) {
+			return true
+		}
+		if v.Supervises != nil && v.Supervises(q) {
+			return true
+		}
+	}
+	return a.Staff && v.Staff
+}
+
+// AudienceOf derives an event's audience from its data: the agent_id,
+// queue_id and target agent fields that routing and presence events carry.
+func AudienceOf(ev eventlog.Event) Audience {
+	var d struct {
+		AgentID   *int64  `json:"agent_id"`
+		From      *int64  `json:"from_agent_id"`
+		QueueID   *int64  `json:"queue_id"`
+		ToQueueID *int64  `json:"to_queue_id"`
+		Agents    []int64 `json:"agent_ids"`
+		Private   bool    `json:"private"` // only the named agents (an offer, say)
+	}
+	_ = json.Unmarshal(ev.Data, &d)
+	a := Audience{Staff: true, Agents: d.Agents}
+	for _, p := range []*int64{d.AgentID, d.From} {
+		if p != nil {
+			a.Agents = append(a.Agents, *p)
+		}
+	}
+	if ev.SubjectType == "agent" && ev.SubjectID != nil {
+		a.Agents = append(a.Agents, *ev.SubjectID)
+	}
+	if !d.Private {
+		for _, p := range []*int64{d.QueueID, d.ToQueueID} {
+			if p != nil {
+				a.Queues = append(a.Queues, *p)
+			}
+		}
+	}
+	return a
+}
+
+// Subscriber is one connected screen.
+type Subscriber struct {
+	Viewer *Viewer
+	C      chan eventlog.Event // closed when the hub drops a subscriber that fell behind
+	hub    *Hub
+	gone   bool
+}
+
+// Hub fans events out to subscribers and watches agents' presence on it.
+type Hub struct {
+	mu        sync.Mutex
+	subs      map[*Subscriber]struct{}
+	byAgent   map[int64]int         // open sockets per principal
+	awayTimer map[int64]clock.Timer // agents with no socket, waiting to be declared away
+	clock     clock.Clock
+	awayAfter time.Duration
+	// OnAway and OnBack tell routing an agent lost or regained all his sockets.
+	OnAway func(agentID int64)
+	OnBack func(agentID int64)
+	away   map[int64]bool
+}
+
+// SubscriberBuffer is how many events may queue for a slow screen before it
+// is dropped (it then reconnects and resumes from the log).
+const SubscriberBuffer = 1024
+
+// NewHub builds a hub; an agent without sockets for awayAfter is away.
+func NewHub(clk clock.Clock, awayAfter time.Duration) *Hub {
+	return &Hub{subs: map[*Subscriber]struct{}{}, byAgent: map[int64]int{}, awayTimer: map[int64]clock.Timer{},
+		away: map[int64]bool{}, clock: clk, awayAfter: awayAfter}
+}
+
+// Subscribe adds a screen.
+func (h *Hub) Subscribe(v *Viewer) *Subscriber {
+	s := &Subscriber{Viewer: v, C: make(chan eventlog.Event, SubscriberBuffer), hub: h}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.subs[s] = struct{}{}
+	h.byAgent[v.PrincipalID]++
+	if t, ok := h.awayTimer[v.PrincipalID]; ok {
+		t.Stop()
+		delete(h.awayTimer, v.PrincipalID)
+	}
+	if h.away[v.PrincipalID] {
+		delete(h.away, v.PrincipalID)
+		if h.OnBack != nil {
+			go h.OnBack(v.PrincipalID)
+		}
+	}
+	return s
+}
+
+// Unsubscribe removes a screen; when a principal's last one goes, the away
+// timer starts.
+func (h *Hub) Unsubscribe(s *Subscriber) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; !ok {
+		return
+	}
+	delete(h.subs, s)
+	if !s.gone {
+		s.gone = true
+		close(s.C)
+	}
+	id := s.Viewer.PrincipalID
+	h.byAgent[id]--
+	if h.byAgent[id] > 0 {
+		return
+	}
+	delete(h.byAgent, id)
+	h.awayTimer[id] = h.clock.AfterFunc(h.awayAfter, func() { h.declareAway(id) })
+}
+
+func (h *Hub) declareAway(id int64) {
+	h.mu.Lock()
+	if _, still := h.awayTimer[id]; !still || h.byAgent[id] > 0 {
+		h.mu.Unlock()
+		return
+	}
+	delete(h.awayTimer, id)
+	h.away[id] = true
+	cb := h.OnAway
+	h.mu.Unlock()
+	if cb != nil {
+		cb(id)
+	}
+}
+
+// Connected reports how many screens a principal has open.
+func (h *Hub) Connected(id int64) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.byAgent[id]
+}
+
+// Publish delivers committed events, in order, to whoever may see them. A
+// subscriber whose buffer is full is dropped rather than slowing everyone.
+func (h *Hub) Publish(evs []eventlog.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, ev := range evs {
+		aud := AudienceOf(ev)
+		for s := range h.subs {
+			if s.gone || !s.Viewer.Sees(aud) {
+				continue
+			}
+			select {
+			case s.C <- ev:
+			default:
+				s.gone = true
+				close(s.C)
+			}
+		}
+	}
+}
