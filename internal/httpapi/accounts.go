@@ -407,25 +407,9 @@ func (s *Server) listDeletedMembers(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	list, total, err := s.db.DeletedPrincipals(r.Context(), f)
+	list, total, err := s.db.DeletedPrincipals(r.Context(), f, teamScope(callerFrom(r.Context())))
 	if err != nil {
 		return err
-	}
-	c := callerFrom(r.Context())
-	if c.Scoped() {
-		kept := list[:0]
-		for _, p := range list {
-			if p.Kind != auth.KindAgent || c.ProfileID == nil {
-				continue
-			}
-			if ok, err := s.db.AgentInScope(r.Context(), p.ID, *c.ProfileID); err != nil {
-				return err
-			} else if ok {
-				kept = append(kept, p)
-			}
-		}
-		total -= len(list) - len(kept)
-		list = kept
 	}
 	type item struct {
 		ID        int64      `json:"id"`

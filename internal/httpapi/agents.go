@@ -160,6 +160,11 @@ func (s *Server) createAgent(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkQueueScope(r, "queue_ids", in.QueueIDs); err != nil {
 		return err
 	}
+	for _, q := range in.QueueIDs {
+		if !s.queueExists(r, q) {
+			return apperr.Field("queue_ids", "id.unknown", q)
+		}
+	}
 	hash, mustChange, err := s.auth.HashInitialPassword(r.Context(), "password", in.Password)
 	if err != nil {
 		return err
@@ -283,9 +288,23 @@ func (s *Server) setAgentQueues(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkQueueScope(r, "queue_ids", in.QueueIDs); err != nil {
 		return err
 	}
+	// A user replaces only the memberships he can see: the agent keeps his
+	// queues outside the user's profile.
+	allowed, err := s.profileQueues(r)
+	if err != nil {
+		return err
+	}
+	if allowed != nil {
+		for _, q := range a.Queues {
+			if q.Via == "direct" && !allowed[q.ID] {
+				in.QueueIDs = append(in.QueueIDs, q.ID)
+			}
+		}
+	}
 	if err := s.db.SetAgentQueues(r.Context(), a.ID, in.QueueIDs, callerFrom(r.Context()).ID()); err != nil {
 		return err
 	}
+	s.routingChanged(r, "agent", a.ID)
 	return s.writeAgent(w, r, a.ID, http.StatusOK)
 }
 

@@ -110,11 +110,12 @@ func (s *Server) patchQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	before := q.Channel
+	id, before := q.ID, q.Channel
 	b, _ := json.Marshal(raw)
 	if err := json.Unmarshal(b, q); err != nil {
 		return apperr.New(apperr.Invalid, "error.bad_json")
 	}
+	q.ID = id // the path names the queue, never the body
 	f := apperr.FieldErrors{}
 	if q.Channel != before {
 		f.Add("channel", "queue.channel_fixed")

@@ -117,11 +117,15 @@ func (db *DB) SaveUserProfile(ctx context.Context, p *staff.UserProfile, actor i
 func (db *DB) DeleteUserProfile(ctx context.Context, id, actor int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		var users int
-		if err := tx.queryRow(ctx, `SELECT count(*) FROM principals WHERE user_profile_id = ?`, id).Scan(&users); err != nil {
+		if err := tx.queryRow(ctx, `SELECT count(*) FROM principals WHERE user_profile_id = ? AND deleted_at IS NULL`, id).Scan(&users); err != nil {
 			return err
 		}
 		if users > 0 {
 			return apperr.New(apperr.Conflict, "user_profile.in_use", users)
+		}
+		// Deleted members keep no claim on it: restored, they need a new one.
+		if _, err := tx.exec(ctx, `UPDATE principals SET user_profile_id = NULL WHERE user_profile_id = ?`, id); err != nil {
+			return err
 		}
 		res, err := tx.exec(ctx, `DELETE FROM user_profiles WHERE id = ?`, id)
 		if err != nil {
@@ -269,8 +273,13 @@ func (db *DB) SoftDeletePrincipals(ctx context.Context, ids []int64, kinds []aut
 }
 
 // DeletedPrincipals lists Deleted Members, most recently deleted first.
-func (db *DB) DeletedPrincipals(ctx context.Context, f ListFilter) ([]*auth.Principal, int, error) {
+// With scope set, only agents that user profile may operate on.
+func (db *DB) DeletedPrincipals(ctx context.Context, f ListFilter, scope *int64) ([]*auth.Principal, int, error) {
 	where, args := "deleted_at IS NOT NULL", []any{}
+	if scope != nil {
+		where += " AND kind = 'agent' AND id IN " + agentScopeSQL
+		args = append(args, *scope, *scope)
+	}
 	if f.Query != "" {
 		pat := likePattern(f.Query)
 		where += ` AND (lower(username) LIKE ? ESCAPE '\' OR lower(full_name) LIKE ? ESCAPE '\')`
