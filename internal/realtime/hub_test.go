@@ -1,0 +1,95 @@
+package realtime
+
+import (
+	"encoding/json"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/clock"
+	"github.com/switchboard-cc/switchboard/internal/eventlog"
+)
+
+func ev(id int64, typ string, data map[string]any) eventlog.Event {
+	b, _ := json.Marshal(data)
+	return eventlog.Event{ID: id, Type: eventlog.Type(typ), Data: b}
+}
+
+func TestEachViewerGetsOnlyWhatHeMaySeeInOrder(t *testing.T) {
+	h := NewHub(clock.NewFake(time.Unix(0, 0)), time.Minute)
+	agent7 := h.Subscribe(&Viewer{PrincipalID: 7, Works: func(q int64) bool { return q == 1 }})
+	agent8 := h.Subscribe(&Viewer{PrincipalID: 8, Works: func(q int64) bool { return q == 2 }})
+	sup := h.Subscribe(&Viewer{PrincipalID: 50, Staff: true, Supervises: func(q int64) bool { return q == 2 }})
+	admin := h.Subscribe(&Viewer{PrincipalID: 1, Everything: true})
+	h.Publish([]eventlog.Event{
+		ev(1, "interaction.queued", map[string]any{"queue_id": 1}),
+		ev(2, "interaction.offered", map[string]any{"queue_id": 1, "agent_id": 7, "private": true}),
+		ev(3, "interaction.queued", map[string]any{"queue_id": 2}),
+		ev(4, "agent.paused", map[string]any{"agent_id": 8}),
+	})
+	want := map[*Subscriber][]int64{agent7: {1, 2}, agent8: {3, 4}, sup: {1, 2, 3, 4}, admin: {1, 2, 3, 4}}
+	for s, ids := range want {
+		var got []int64
+		for len(s.C) > 0 {
+			got = append(got, (<-s.C).ID)
+		}
+		if len(got) != len(ids) {
+			t.Fatalf("viewer %d got %v, want %v", s.Viewer.PrincipalID, got, ids)
+		}
+		for i := range ids {
+			if got[i] != ids[i] {
+				t.Fatalf("viewer %d got %v, want %v", s.Viewer.PrincipalID, got, ids)
+			}
+		}
+	}
+}
+
+func TestSlowSubscriberIsDroppedNotWaitedFor(t *testing.T) {
+	h := NewHub(clock.NewFake(time.Unix(0, 0)), time.Minute)
+	s := h.Subscribe(&Viewer{PrincipalID: 1, Everything: true})
+	for i := 0; i <= SubscriberBuffer; i++ {
+		h.Publish([]eventlog.Event{ev(int64(i+1), "x", nil)})
+	}
+	n := 0
+	for range s.C { // closed after the buffered events
+		n++
+	}
+	if n != SubscriberBuffer {
+		t.Fatalf("got %d events before the drop", n)
+	}
+	h.Unsubscribe(s) // safe after a drop
+}
+
+func TestAgentIsAwayOnlyAfterAllSocketsAreGoneForTheGraceTime(t *testing.T) {
+	clk := clock.NewFake(time.Unix(0, 0))
+	h := NewHub(clk, 30*time.Second)
+	var away, back atomic.Int32
+	h.OnAway = func(int64) { away.Add(1) }
+	back2 := make(chan struct{}, 1)
+	h.OnBack = func(int64) { back.Add(1); back2 <- struct{}{} }
+	a := h.Subscribe(&Viewer{PrincipalID: 7})
+	b := h.Subscribe(&Viewer{PrincipalID: 7})
+	h.Unsubscribe(a)
+	clk.Advance(time.Minute)
+	if away.Load() != 0 {
+		t.Fatal("away with a socket still open")
+	}
+	h.Unsubscribe(b)
+	clk.Advance(29 * time.Second)
+	// A reconnect within the grace time cancels it.
+	c := h.Subscribe(&Viewer{PrincipalID: 7})
+	clk.Advance(time.Minute)
+	if away.Load() != 0 {
+		t.Fatal("away despite reconnecting in time")
+	}
+	h.Unsubscribe(c)
+	clk.Advance(30 * time.Second)
+	if away.Load() != 1 {
+		t.Fatalf("away called %d times", away.Load())
+	}
+	h.Subscribe(&Viewer{PrincipalID: 7})
+	<-back2
+	if back.Load() != 1 {
+		t.Fatal("not back")
+	}
+}
