@@ -85,6 +85,7 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 	}
 	srv := httpapi.New(db, authSvc, clk, log, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes,
 		SecureCookie: strings.HasPrefix(cfg.BaseURL, "https://"), OpenAPI: docs.OpenAPI}, webFS, reg)
+	db.OnCommit(srv.Hub().Publish)
 	return &App{Config: cfg, DB: db, Auth: authSvc, HTTP: srv, Log: log, Clock: clk, registry: reg}, nil
 }
 
@@ -121,6 +122,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	a.Log.Info("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
+	srv.RegisterOnShutdown(a.HTTP.CloseSockets)
 	err := srv.Shutdown(shutCtx)
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		a.Log.Error("server", "err", err)

@@ -126,6 +126,7 @@ func (s *Server) table() []route {
 			rt("PUT", "/api/v1/queues/{id}/members/{agent_id}", Section(staff.SectionQueues, staff.Edit), s.putQueueMember),
 			rt("DELETE", "/api/v1/queues/{id}/members/{agent_id}", Section(staff.SectionQueues, staff.Edit), s.deleteQueueMember),
 
+			rt("GET", "/api/v1/ws", AnyPrincipal, s.realtimeSocket),
 			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),
 			rt("POST", "/api/v1/me/client-logs", AgentOnly, s.postClientLogs),
 		}

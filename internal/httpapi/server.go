@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/clock"
+	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/store"
 )
 
@@ -45,6 +46,11 @@ type Server struct {
 	// onRoutingChange, when set, hears of configuration changes that the
 	// routing engine must apply at once.
 	onRoutingChange func(ctx context.Context, kind string, id int64)
+
+	hub       *realtime.Hub
+	works     func(agentID, queueID int64) bool // does a logged-in agent work a queue now
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // New builds the server.
@@ -52,7 +58,8 @@ func New(db *store.DB, authSvc *auth.Service, clk clock.Clock, log *slog.Logger,
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	return &Server{db: db, auth: authSvc, clock: clk, log: log, cfg: cfg, web: web, metrics: newMetrics(reg), ready: db.Ping}
+	return &Server{db: db, auth: authSvc, clock: clk, log: log, cfg: cfg, web: web, metrics: newMetrics(reg), ready: db.Ping,
+		hub: realtime.NewHub(clk, time.Minute), closing: make(chan struct{})}
 }
 
 // Handler returns the root handler with all middleware.

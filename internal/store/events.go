@@ -120,3 +120,10 @@ func actorPtr(actor int64) *int64 {
 	}
 	return &actor
 }
+
+// LastEventID is the id of the newest event (0 when there is none).
+func (db *DB) LastEventID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	err := db.queryRow(ctx, `SELECT max(id) FROM events`).Scan(&id)
+	return id.Int64, err
+}
