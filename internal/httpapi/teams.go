@@ -229,4 +229,3 @@ func (s *Server) exportTeams(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeCSV(w, "teams.csv", rows)
 }
-

@@ -302,4 +302,3 @@ func (tx *Tx) requireRowField(ctx context.Context, table string, id int64, field
 	}
 	return nil
 }
-

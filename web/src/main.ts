@@ -9,6 +9,8 @@ import './styles/main.css'
 
 import App from './App.vue'
 import { configureApi } from './api/api'
+import { meApi } from './api/staff'
+import { CLIENT_LOG_PATH, clientLog, describeError, setClientLogSink } from './clientlog'
 import { currentLocale, i18n } from './i18n'
 import { router } from './router'
 import { useAuthStore } from './stores/auth'
@@ -40,6 +42,28 @@ configureApi({
     router.push({ name: 'change-password', query: { forced: '1' } })
   },
   fallbackMessage: (code) => (code === 'network' ? t('errors.network') : t('errors.internal')),
+  onError: (error, method, path) => {
+    if (path === CLIENT_LOG_PATH) return // never log the log's own failures
+    clientLog.error(`api: ${method} ${path} failed: ${error.status} ${error.code}: ${error.message}`)
+  },
+  onResponse: (method, path, status, ms) => {
+    if (path !== CLIENT_LOG_PATH) clientLog.debug(`api: ${method} ${path} ${status} in ${ms} ms`)
+  },
+})
+
+// The client log (off until an administrator switches it on for this agent):
+// errors, warnings, navigation and API traffic, sent to the server in batches.
+setClientLogSink((lines) => meApi.sendClientLogs(lines))
+app.config.errorHandler = (err, _instance, info) => {
+  clientLog.error(`app: ${describeError(err)} (${info})`)
+  console.error(err)
+}
+window.addEventListener('error', (event) => clientLog.error(`window: ${event.message} at ${event.filename}:${event.lineno}`))
+window.addEventListener('unhandledrejection', (event) => clientLog.error(`promise: ${describeError(event.reason)}`))
+window.addEventListener('pagehide', () => void clientLog.flush())
+router.afterEach((to, from, failure) => {
+  if (failure) clientLog.warn(`navigation: ${from.fullPath} → ${to.fullPath} failed: ${describeError(failure)}`)
+  else clientLog.info(`navigation: ${from.fullPath} → ${to.fullPath}`)
 })
 
 app.use(router)

@@ -32,6 +32,8 @@ export interface ApiContext {
   fallbackMessage(code: 'network' | 'internal'): string
   /** Every refused or failed request, e.g. for the client log. */
   onError(error: ApiError, method: string, path: string): void
+  /** Every answer that arrived, with how long it took (for the client log's debug lines). */
+  onResponse(method: string, path: string, status: number, ms: number): void
 }
 
 const defaultContext: ApiContext = {
@@ -41,6 +43,7 @@ const defaultContext: ApiContext = {
   onPasswordChangeRequired: () => {},
   fallbackMessage: (code) => (code === 'network' ? 'The server cannot be reached.' : 'Something went wrong.'),
   onError: () => {},
+  onResponse: () => {},
 }
 
 let context: ApiContext = { ...defaultContext }
@@ -115,6 +118,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   }
 
   let response: Response
+  const started = Date.now()
   try {
     response = await fetch(apiUrl(path, options.query), {
       method,
@@ -130,6 +134,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     throw error
   }
 
+  context.onResponse(method, path, response.status, Date.now() - started)
   if (!response.ok) {
     const error = await toApiError(response)
     if (error.status === 401 && !authPathsWithout401Redirect.includes(path)) {

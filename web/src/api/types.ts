@@ -203,6 +203,8 @@ export interface NewAgent {
   description?: string
   login_in_pause?: boolean
   mask_sensitive_data?: boolean
+  /** Queues to add the new agent to directly; a user (supervisor) must give one of his. */
+  queue_ids?: number[]
 }
 
 export interface AgentPatch {
@@ -225,7 +227,7 @@ export interface HistoryEvent {
   id: number
   at: string
   type: string
-  actor: { id: number; username: string } | null
+  actor: { id: number; username: string; full_name?: string } | null
   data: Record<string, unknown> | null
 }
 
@@ -258,6 +260,7 @@ export interface TeamMember {
   full_name: string
 }
 
+/** A team read by id (normalizeTeam fills in the lists the server leaves out when empty). */
 export interface TeamDetail extends Team {
   agents: TeamMember[]
   queue_ids: number[]

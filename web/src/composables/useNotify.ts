@@ -1,6 +1,9 @@
 import { useToast } from 'primevue/usetoast'
 import { ApiError } from '../api/api'
 
+/** The toast group of the "Saved" notes (App.vue shows it). */
+export const SAVED_GROUP = 'saved'
+
 /** Toasts for the outcome of an action: a success text, or the server's refusal. */
 export function useNotify() {
   const toast = useToast()
@@ -8,9 +11,10 @@ export function useNotify() {
     success(text: string) {
       toast.add({ severity: 'success', summary: text, life: 4000 })
     },
-    /** The short note after an automatic save. */
+    /** The short note after an automatic save; a newer one replaces it, so they never pile up. */
     saved(text: string) {
-      toast.add({ severity: 'success', summary: text, life: 1500 })
+      toast.removeGroup(SAVED_GROUP)
+      toast.add({ severity: 'success', summary: text, life: 1500, group: SAVED_GROUP })
     },
     warn(text: string) {
       toast.add({ severity: 'warn', summary: text, life: 6000 })

@@ -2,7 +2,8 @@ import type { NavSection } from './nav'
 
 // The admin console's side navigation and its pages. A new page is one more
 // entry here; the routes are built from this list. Users (supervisors) see
-// an entry when their profile grants its right; admins see everything.
+// an entry when their profile grants its right; admins see everything. Users
+// and user profiles stay with admins, so that no one grants himself rights.
 export const adminNav: NavSection[] = [
   {
     label: 'nav.staff',
@@ -81,7 +82,9 @@ export const adminNav: NavSection[] = [
         label: 'nav.deletedMembers',
         icon: 'pi pi-trash',
         component: () => import('../views/admin/DeletedMembersView.vue'),
-        kinds: ['admin'],
+        // Restoring and purging is part of the delete right.
+        kinds: ['admin', 'user'],
+        right: { section: 'staff', right: 'delete' },
       },
     ],
   },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { adminNav } from './admin-nav'
 import { desktopNav } from './desktop-nav'
-import { navRoutes, visibleSections, type NavSection } from './nav'
+import { canOpen, navRoutes, sidebarFilter, visibleSections, type Access, type NavSection } from './nav'
 import en from '../i18n/locales/en.json'
 
 const component = () => Promise.resolve({})
@@ -10,6 +10,9 @@ const sample: NavSection[] = [
   { label: 'a', items: [{ name: 'x', path: 'x', label: 'x', icon: '', component, kinds: ['admin'] }] },
   { label: 'b', items: [{ name: 'y', path: 'y', label: 'y', icon: '', component }] },
 ]
+
+const admin: Access = { kind: 'admin', rights: {} }
+const userWith = (rights: Access['rights']): Access => ({ kind: 'user', rights })
 
 function hasKey(key: string): boolean {
   let node: unknown = en
@@ -20,22 +23,104 @@ function hasKey(key: string): boolean {
   return typeof node === 'string'
 }
 
+const names = (sections: NavSection[]) => sections.flatMap((s) => s.items.map((i) => i.name))
+
 describe('navigation', () => {
   it('hides entries a principal may not open, and then empty sections', () => {
-    expect(visibleSections(sample, 'admin').map((s) => s.label)).toEqual(['a', 'b'])
-    expect(visibleSections(sample, 'user').map((s) => s.label)).toEqual(['b'])
+    expect(visibleSections(sample, admin).map((s) => s.label)).toEqual(['a', 'b'])
+    expect(visibleSections(sample, userWith({})).map((s) => s.label)).toEqual(['b'])
   })
 
-  it('makes one route per entry, titled by its label', () => {
+  it('makes one route per entry, titled by its label, and one per detail page', () => {
     const routes = navRoutes(sample)
     expect(routes.map((r) => r.name)).toEqual(['x', 'y'])
-    expect(routes[0]!.meta).toEqual({ title: 'x', kinds: ['admin'] })
+    expect(routes[0]!.meta).toEqual({ title: 'x', kinds: ['admin'], rights: undefined, nav: 'x' })
+
+    const agentRoutes = navRoutes(adminNav).filter((r) => String(r.name).startsWith('admin-agent'))
+    expect(agentRoutes.map((r) => [r.name, r.path])).toEqual([
+      ['admin-agents', 'agents'],
+      ['admin-agent', 'agents/:id(\\d+)'],
+    ])
+    // The edit page keeps the list highlighted and needs read on top of view.
+    expect(agentRoutes[1]!.meta).toMatchObject({
+      nav: 'admin-agents',
+      kinds: ['admin', 'user'],
+      rights: [
+        { section: 'staff', right: 'view' },
+        { section: 'staff', right: 'read' },
+      ],
+    })
   })
 
-  it('labels every entry with an existing text', () => {
+  it('labels every entry and page with an existing text', () => {
     for (const section of [...adminNav, ...desktopNav]) {
       if (section.label) expect(hasKey(section.label), section.label).toBe(true)
-      for (const item of section.items) expect(hasKey(item.label), item.label).toBe(true)
+      for (const item of section.items) {
+        expect(hasKey(item.label), item.label).toBe(true)
+        for (const detail of item.details ?? []) expect(hasKey(detail.title), detail.title).toBe(true)
+      }
     }
+  })
+})
+
+describe('console navigation by rights', () => {
+  it('shows an administrator every page', () => {
+    expect(names(visibleSections(adminNav, admin))).toEqual([
+      'admin-agents',
+      'admin-teams',
+      'admin-users',
+      'admin-user-profiles',
+      'admin-deleted-members',
+      'admin-security',
+      'admin-api-tokens',
+    ])
+  })
+
+  it('shows a user with staff view only Agents and Teams', () => {
+    expect(names(visibleSections(adminNav, userWith({ staff: ['view'] })))).toEqual(['admin-agents', 'admin-teams'])
+  })
+
+  it('shows Deleted members to a user who may delete staff (restore and purge are part of it)', () => {
+    expect(names(visibleSections(adminNav, userWith({ staff: ['view', 'read', 'edit', 'delete'] })))).toEqual([
+      'admin-agents',
+      'admin-teams',
+      'admin-deleted-members',
+    ])
+  })
+
+  it('shows a user without staff rights nothing, whatever else the profile grants', () => {
+    const access = userWith({ queues: ['view'], settings: ['view', 'read', 'edit', 'delete'] })
+    expect(visibleSections(adminNav, access)).toEqual([])
+  })
+
+  it('keeps admin-only pages from users even with every right', () => {
+    const all = userWith({ staff: ['view', 'read', 'edit', 'delete'], settings: ['view', 'read', 'edit', 'delete'] })
+    const users = adminNav[0]!.items.find((i) => i.name === 'admin-users')!
+    expect(canOpen(users, all)).toBe(false)
+    expect(canOpen(users, admin)).toBe(true)
+  })
+
+  it('never shows the console pages to an agent', () => {
+    expect(visibleSections(adminNav, { kind: 'agent', rights: { staff: ['view'] } })).toEqual([])
+  })
+})
+
+describe('desktop sidebar', () => {
+  const agent: Access = { kind: 'agent', rights: {} }
+
+  it('shows only the sections the agent is allowed', () => {
+    expect(names(visibleSections(desktopNav, agent, sidebarFilter(['dashboard', 'chat'])))).toEqual(['desktop-dashboard'])
+    expect(visibleSections(desktopNav, agent, sidebarFilter(['chat', 'whatsapp']))).toEqual([])
+  })
+
+  it('keeps entries that are no sidebar section', () => {
+    const nav: NavSection[] = [
+      { items: [{ name: 'free', path: 'free', label: 'x', icon: '', component }, { name: 'fax', path: 'fax', label: 'x', icon: '', component, sidebar: 'fax' }] },
+    ]
+    expect(names(visibleSections(nav, agent, sidebarFilter([])))).toEqual(['free'])
+  })
+
+  it('ties every desktop page to a sidebar section', () => {
+    for (const item of desktopNav.flatMap((s) => s.items)) expect(item.sidebar, item.name).toBeTruthy()
   })
 })
