@@ -126,6 +126,15 @@ func (s *Server) table() []route {
 			rt("PUT", "/api/v1/queues/{id}/members/{agent_id}", Section(staff.SectionQueues, staff.Edit), s.putQueueMember),
 			rt("DELETE", "/api/v1/queues/{id}/members/{agent_id}", Section(staff.SectionQueues, staff.Edit), s.deleteQueueMember),
 
+			rt("GET", "/api/v1/agent-profiles", Section(staff.SectionAgentProfiles, staff.View), s.listAgentProfiles),
+			rt("POST", "/api/v1/agent-profiles", Section(staff.SectionAgentProfiles, staff.Edit), s.createAgentProfile),
+			rt("GET", "/api/v1/agent-profiles/{id}", Section(staff.SectionAgentProfiles, staff.Read), s.getAgentProfile),
+			rt("PATCH", "/api/v1/agent-profiles/{id}", Section(staff.SectionAgentProfiles, staff.Edit), s.patchAgentProfile),
+			rt("DELETE", "/api/v1/agent-profiles/{id}", Section(staff.SectionAgentProfiles, staff.Delete), s.deleteAgentProfile),
+			rt("GET", "/api/v1/pause-reasons", AnyPrincipal, s.listPauseReasons),
+			rt("POST", "/api/v1/pause-reasons", Section(staff.SectionSettings, staff.Edit), s.createPauseReason),
+			rt("DELETE", "/api/v1/pause-reasons/{id}", Section(staff.SectionSettings, staff.Delete), s.deletePauseReason),
+
 			rt("GET", "/api/v1/ws", AnyPrincipal, s.realtimeSocket),
 			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),
 			rt("POST", "/api/v1/me/client-logs", AgentOnly, s.postClientLogs),
