@@ -61,7 +61,8 @@ type Back struct{ AgentID int64 }
 
 // UpdateAgent replaces an agent's active queues, capacity and auto-answer
 // (a profile change, a settings change). Offers he may no longer hold are
-// withdrawn; what he owns stays his even above a lowered capacity.
+// withdrawn; what he owns stays his even above a lowered capacity. A new
+// auto-answer applies to offers made from now on.
 type UpdateAgent struct {
 	AgentID int64
 	AgentConfig

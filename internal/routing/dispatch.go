@@ -19,7 +19,7 @@ import (
 func (s *State) dispatch() {
 	s.purgeExclusions()
 	for {
-		s.accept = false
+		s.accepted = false
 		for _, it := range s.dispatchOrder() {
 			switch {
 			case it.Status == StatusWaiting:
@@ -28,7 +28,7 @@ func (s *State) dispatch() {
 				s.dispatchTransfer(it)
 			}
 		}
-		if !s.accept {
+		if !s.accepted {
 			return
 		}
 	}
@@ -274,7 +274,7 @@ func (s *State) accept(it *Interaction, agentID int64, auto bool) {
 	}
 	s.agents[agentID].Handled++
 	s.withdrawAll(it, ReasonTaken)
-	s.accept = true
+	s.accepted = true
 }
 
 // autoAcceptDue accepts, for its agent, the offer of it whose auto-answer is

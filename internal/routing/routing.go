@@ -238,9 +238,9 @@ type State struct {
 	load map[int64]map[Channel]Load
 
 	// Set for the duration of one Apply.
-	now    time.Time
-	out    []Effect
-	accept bool // an accept happened: capacity may have been freed
+	now      time.Time
+	out      []Effect
+	accepted bool // an accept happened: capacity may have been freed
 }
 
 // New returns an empty state. src feeds the Random strategy; when it
