@@ -19,10 +19,15 @@ export function useNotify() {
     warn(text: string) {
       toast.add({ severity: 'warn', summary: text, life: 6000 })
     },
-    /** Shows an API error's message; anything else is a bug and is rethrown. */
+    /**
+     * Shows an API error's message — its field messages when it has some, as
+     * they say more than "some fields are not valid"; anything else is a bug
+     * and is rethrown.
+     */
     failure(err: unknown) {
       if (!(err instanceof ApiError)) throw err
-      toast.add({ severity: 'error', summary: err.message, life: 6000 })
+      const details = Object.values(err.fields)
+      toast.add({ severity: 'error', summary: err.message, detail: details.join(' ') || undefined, life: 6000 })
     },
   }
 }
