@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/switchboard-cc/switchboard/docs"
+	"github.com/switchboard-cc/switchboard/internal/acd"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/bootstrap"
 	"github.com/switchboard-cc/switchboard/internal/clock"
@@ -33,6 +34,7 @@ type App struct {
 	DB     *store.DB
 	Auth   *auth.Service
 	HTTP   *httpapi.Server
+	ACD    *acd.Engine
 	Log    *slog.Logger
 	Clock  clock.Clock
 
@@ -86,7 +88,13 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 	srv := httpapi.New(db, authSvc, clk, log, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes,
 		SecureCookie: strings.HasPrefix(cfg.BaseURL, "https://"), OpenAPI: docs.OpenAPI}, webFS, reg)
 	db.OnCommit(srv.Hub().Publish)
-	return &App{Config: cfg, DB: db, Auth: authSvc, HTTP: srv, Log: log, Clock: clk, registry: reg}, nil
+	engine, err := acd.New(ctx, db, clk, log, acd.Options{})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	srv.SetRouting(engine)
+	return &App{Config: cfg, DB: db, Auth: authSvc, HTTP: srv, Log: log, Clock: clk, ACD: engine, registry: reg}, nil
 }
 
 // Handler is the root HTTP handler.
@@ -128,6 +136,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		a.Log.Error("server", "err", err)
 	}
 	a.Auth.Wait()
+	a.ACD.Stop()
 	return err
 }
 

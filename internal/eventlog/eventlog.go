@@ -51,6 +51,7 @@ const (
 	AgentProfileChanged    Type = "agent.profile_changed"
 	AgentPaused            Type = "agent.paused"
 	AgentResumed           Type = "agent.resumed"
+	InteractionCreated     Type = "interaction.created"
 	QueueCreated           Type = "queue.created"
 	UserProfileCreated     Type = "user_profile.created"
 	UserProfileUpdated     Type = "user_profile.updated"

@@ -166,4 +166,3 @@ func (s *Server) deletePauseReason(w http.ResponseWriter, r *http.Request) error
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
-

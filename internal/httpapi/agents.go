@@ -227,6 +227,10 @@ func (s *Server) patchAgent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if p.Disabled != nil && *p.Disabled {
+		s.signOutOfRouting(r, a.ID)
+	}
+	s.routingChanged(r, "agent", a.ID)
 	writeJSON(w, http.StatusOK, toAgentJSON(updated))
 	return nil
 }
@@ -324,6 +328,7 @@ func (s *Server) deleteAgent(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.db.SoftDeletePrincipals(r.Context(), []int64{a.ID}, agentKinds, callerFrom(r.Context()).ID()); err != nil {
 		return err
 	}
+	s.signOutOfRouting(r, a.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -361,6 +366,9 @@ func (s *Server) deleteAgents(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.db.SoftDeletePrincipals(r.Context(), ids, agentKinds, callerFrom(r.Context()).ID())
 	if err != nil {
 		return err
+	}
+	for _, id := range ids {
+		s.signOutOfRouting(r, id)
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"deleted": n})
 	return nil
@@ -557,4 +565,18 @@ func (s *Server) downloadClientLogs(w http.ResponseWriter, r *http.Request) erro
 		fmt.Fprintf(w, "%s %-7s %s\n", l.At.UTC().Format(time.RFC3339Nano), l.Level, l.Message)
 	}
 	return nil
+}
+
+// signOutOfRouting logs an agent out of routing if he is in it (he was
+// disabled, deleted or signed out of the web app).
+func (s *Server) signOutOfRouting(r *http.Request, agentID int64) {
+	if s.acd == nil {
+		return
+	}
+	if _, err := s.db.PresenceOf(r.Context(), agentID); err != nil {
+		return
+	}
+	if err := s.acd.Logout(r.Context(), agentID, callerFrom(r.Context()).ID()); err != nil {
+		s.log.Error("routing logout", "agent", agentID, "err", err)
+	}
 }

@@ -104,6 +104,9 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	c := callerFrom(r.Context())
+	if c.IsAgent() {
+		s.signOutOfRouting(r, c.ID())
+	}
 	if c.Info != nil {
 		if err := s.auth.Logout(r.Context(), c.Info.Session); err != nil {
 			return err

@@ -43,6 +43,9 @@ var (
 	staffRead   = Section(staff.SectionStaff, staff.Read)
 	staffEdit   = Section(staff.SectionStaff, staff.Edit)
 	staffDelete = Section(staff.SectionStaff, staff.Delete)
+
+	realtimeView = Section(staff.SectionRealtime, staff.View)
+	realtimeEdit = Section(staff.SectionRealtime, staff.Edit)
 )
 
 // table is the route table: each route with the rule the server enforces.
@@ -137,6 +140,26 @@ func (s *Server) table() []route {
 
 			rt("GET", "/api/v1/ws", AnyPrincipal, s.realtimeSocket),
 			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),
+			rt("GET", "/api/v1/me/desk", AgentOnly, s.myDesk),
+			rt("POST", "/api/v1/me/login", AgentOnly, s.myLogin),
+			rt("POST", "/api/v1/me/profile", AgentOnly, s.myProfile),
+			rt("POST", "/api/v1/me/logout", AgentOnly, s.myLogout),
+			rt("POST", "/api/v1/me/pause", AgentOnly, s.myPause),
+			rt("POST", "/api/v1/me/resume", AgentOnly, s.myResume),
+
+			rt("POST", "/api/v1/agents/{id}/pause", realtimeEdit, s.pauseAgent),
+			rt("POST", "/api/v1/agents/{id}/resume", realtimeEdit, s.resumeAgent),
+			rt("POST", "/api/v1/agents/{id}/logout", realtimeEdit, s.logoutAgent),
+			rt("GET", "/api/v1/agents/{id}/report-member", Section(staff.SectionReports, staff.Read), s.memberReport),
+			rt("GET", "/api/v1/realtime/agents", realtimeView, s.realtimeAgents),
+			rt("GET", "/api/v1/realtime/queues", realtimeView, s.realtimeQueues),
+
+			rt("POST", "/api/v1/interactions", AdminOnly, s.createInteraction),
+			rt("GET", "/api/v1/interactions/{id}", AnyPrincipal, s.getInteraction),
+			rt("POST", "/api/v1/interactions/{id}/accept", AgentOnly, s.acceptInteraction),
+			rt("POST", "/api/v1/interactions/{id}/reject", AgentOnly, s.rejectInteraction),
+			rt("POST", "/api/v1/interactions/{id}/close", AgentOnly, s.closeInteraction),
+			rt("POST", "/api/v1/interactions/{id}/transfer", AgentOnly, s.transferInteraction),
 			rt("POST", "/api/v1/me/client-logs", AgentOnly, s.postClientLogs),
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/switchboard-cc/switchboard/internal/acd"
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/clock"
@@ -48,6 +49,7 @@ type Server struct {
 	onRoutingChange func(ctx context.Context, kind string, id int64)
 
 	hub       *realtime.Hub
+	acd       *acd.Engine
 	works     func(agentID, queueID int64) bool // does a logged-in agent work a queue now
 	closing   chan struct{}
 	closeOnce sync.Once

@@ -123,6 +123,7 @@ func (s *Server) deleteTeam(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.routingChanged(r, "team", id)
 	if n == 0 {
 		return apperr.New(apperr.NotFound, "error.not_found")
 	}
@@ -139,6 +140,7 @@ func (s *Server) deleteTeams(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.routingChanged(r, "team", 0)
 	writeJSON(w, http.StatusOK, map[string]int{"deleted": n})
 	return nil
 }
@@ -165,6 +167,7 @@ func (s *Server) addTeamAgents(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.AddTeamAgents(r.Context(), id, in.AgentIDs, callerFrom(r.Context()).ID()); err != nil {
 		return err
 	}
+	s.routingChanged(r, "team", id)
 	return s.writeTeam(w, r, id)
 }
 
@@ -183,6 +186,7 @@ func (s *Server) removeTeamAgent(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.RemoveTeamAgent(r.Context(), id, agentID, callerFrom(r.Context()).ID()); err != nil {
 		return err
 	}
+	s.routingChanged(r, "team", id)
 	return s.writeTeam(w, r, id)
 }
 
@@ -203,6 +207,7 @@ func (s *Server) setTeamQueues(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.SetTeamQueues(r.Context(), id, in.QueueIDs, callerFrom(r.Context()).ID()); err != nil {
 		return err
 	}
+	s.routingChanged(r, "team", id)
 	return s.writeTeam(w, r, id)
 }
 

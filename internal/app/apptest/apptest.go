@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,10 @@ type Site struct {
 	App    *app.App
 	Server *httptest.Server
 	Clock  *clock.Fake
+
+	cfg      *config.Config
+	log      *slog.Logger
+	stopOnce sync.Once
 }
 
 // Options tune a test site.
@@ -58,17 +63,36 @@ func Start(t testing.TB, o Options) *Site {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
+	return boot(t, cfg, clk, log)
+}
+
+func boot(t testing.TB, cfg *config.Config, clk *clock.Fake, log *slog.Logger) *Site {
+	t.Helper()
 	a, err := app.New(context.Background(), cfg, clk, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		a.Auth.Wait()
-		a.Close()
+	s := &Site{App: a, Server: srv, Clock: clk, cfg: cfg, log: log}
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *Site) stop() {
+	s.stopOnce.Do(func() {
+		s.Server.Close()
+		s.App.Auth.Wait()
+		s.App.ACD.Stop()
+		s.App.Close()
 	})
-	return &Site{App: a, Server: srv, Clock: clk}
+}
+
+// Restart stops the site and starts a new one on the same database and
+// clock, as after a crash or an upgrade.
+func (s *Site) Restart(t testing.TB) *Site {
+	t.Helper()
+	s.stop()
+	return boot(t, s.cfg, s.Clock, s.log)
 }
 
 type testWriter struct{ t testing.TB }

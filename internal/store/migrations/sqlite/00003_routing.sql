@@ -80,19 +80,9 @@ CREATE TABLE interactions (
 CREATE INDEX interactions_status ON interactions (status, id);
 CREATE INDEX interactions_owner ON interactions (owner_id, status);
 
--- Pending offers and transfers, so a restart loses none.
-CREATE TABLE offers (
-    interaction_id INTEGER NOT NULL REFERENCES interactions (id) ON DELETE CASCADE,
-    agent_id       INTEGER NOT NULL REFERENCES principals (id) ON DELETE CASCADE,
-    offered_at     TIMESTAMP NOT NULL,
-    expires_at     TIMESTAMP NOT NULL,
-    auto_accept_at TIMESTAMP,
-    transfer       BOOLEAN NOT NULL DEFAULT FALSE,
-    PRIMARY KEY (interaction_id, agent_id)
-);
-
--- The router's own memory (round-robin positions, exclusions, transfers)
--- as one snapshot, written with each decision.
+-- The router's whole state (waiting interactions, offers, transfers,
+-- round-robin memory) as one snapshot, written in the transaction of each
+-- decision, so a restart loses no waiting interaction, offer or owner.
 CREATE TABLE router_state (
     id         INTEGER PRIMARY KEY CHECK (id = 1),
     snapshot   TEXT NOT NULL,
@@ -101,7 +91,6 @@ CREATE TABLE router_state (
 
 -- +goose Down
 DROP TABLE router_state;
-DROP TABLE offers;
 DROP TABLE interactions;
 DROP TABLE report_member;
 DROP TABLE agent_presence;

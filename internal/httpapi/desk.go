@@ -1,0 +1,358 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/acd"
+	"github.com/switchboard-cc/switchboard/internal/apperr"
+	"github.com/switchboard-cc/switchboard/internal/staff"
+	"github.com/switchboard-cc/switchboard/internal/store"
+)
+
+// SetRouting connects the routing engine: presence, offers and live views
+// go through it, and configuration changes reach it at once.
+func (s *Server) SetRouting(e *acd.Engine) {
+	s.acd = e
+	s.works = e.Works
+	s.hub.OnAway, s.hub.OnBack = e.Away, e.Back
+	s.onRoutingChange = func(ctx context.Context, kind string, id int64) {
+		var err error
+		switch kind {
+		case "queue":
+			err = e.RefreshQueue(ctx, id)
+		case "agent":
+			err = e.RefreshAgent(ctx, id)
+		default: // a team or a profile: anyone may be affected
+			err = e.RefreshAll(ctx)
+		}
+		if err != nil {
+			s.log.Error("routing refresh", "kind", kind, "id", id, "err", err)
+		}
+	}
+}
+
+// deskJSON is what the agent desktop needs to start.
+type deskJSON struct {
+	Presence     *store.Presence     `json:"presence"` // null when logged out
+	Profiles     []staff.Ref         `json:"profiles"` // his enabled agent profiles (Personal is implicit)
+	PauseReasons []staff.PauseReason `json:"pause_reasons"`
+	Routing      acd.AgentView       `json:"routing"`
+}
+
+func (s *Server) myDesk(w http.ResponseWriter, r *http.Request) error {
+	return s.writeDesk(w, r, http.StatusOK)
+}
+
+func (s *Server) writeDesk(w http.ResponseWriter, r *http.Request, status int) error {
+	id := callerFrom(r.Context()).ID()
+	out := deskJSON{Routing: s.acd.Agent(id)}
+	p, err := s.db.PresenceOf(r.Context(), id)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	out.Presence = p
+	if out.Profiles, err = s.db.AgentProfilesOf(r.Context(), id); err != nil {
+		return err
+	}
+	if out.PauseReasons, err = s.db.PauseReasons(r.Context()); err != nil {
+		return err
+	}
+	writeJSON(w, status, out)
+	return nil
+}
+
+type profileBody struct {
+	ProfileID *int64 `json:"profile_id"` // null: the Personal profile
+}
+
+func (s *Server) myLogin(w http.ResponseWriter, r *http.Request) error {
+	var in profileBody
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if _, err := s.acd.Login(r.Context(), callerFrom(r.Context()).ID(), in.ProfileID); err != nil {
+		return err
+	}
+	return s.writeDesk(w, r, http.StatusOK)
+}
+
+func (s *Server) myProfile(w http.ResponseWriter, r *http.Request) error {
+	var in profileBody
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if _, err := s.acd.ChangeProfile(r.Context(), callerFrom(r.Context()).ID(), in.ProfileID); err != nil {
+		return err
+	}
+	return s.writeDesk(w, r, http.StatusOK)
+}
+
+func (s *Server) myLogout(w http.ResponseWriter, r *http.Request) error {
+	id := callerFrom(r.Context()).ID()
+	if err := s.acd.Logout(r.Context(), id, id); err != nil {
+		return err
+	}
+	return s.writeDesk(w, r, http.StatusOK)
+}
+
+type pauseBody struct {
+	ReasonID *int64 `json:"reason_id"` // null: the default pause
+}
+
+func (s *Server) myPause(w http.ResponseWriter, r *http.Request) error {
+	var in pauseBody
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	id := callerFrom(r.Context()).ID()
+	if _, err := s.acd.Pause(r.Context(), id, in.ReasonID, id); err != nil {
+		return err
+	}
+	return s.writeDesk(w, r, http.StatusOK)
+}
+
+func (s *Server) myResume(w http.ResponseWriter, r *http.Request) error {
+	id := callerFrom(r.Context()).ID()
+	if _, err := s.acd.Resume(r.Context(), id, id); err != nil {
+		return err
+	}
+	return s.writeDesk(w, r, http.StatusOK)
+}
+
+// supervised loads an agent a supervisor may act on live.
+func (s *Server) supervised(r *http.Request) (int64, error) {
+	a, err := s.agentFor(r)
+	if err != nil {
+		return 0, err
+	}
+	return a.ID, nil
+}
+
+func (s *Server) pauseAgent(w http.ResponseWriter, r *http.Request) error {
+	var in pauseBody
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	id, err := s.supervised(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.acd.Pause(r.Context(), id, in.ReasonID, callerFrom(r.Context()).ID())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) resumeAgent(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.supervised(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.acd.Resume(r.Context(), id, callerFrom(r.Context()).ID())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) logoutAgent(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.supervised(r)
+	if err != nil {
+		return err
+	}
+	if err := s.acd.Logout(r.Context(), id, callerFrom(r.Context()).ID()); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// liveAgentJSON is a logged-in agent on the supervisor's realtime screen.
+type liveAgentJSON struct {
+	store.Presence
+	Username string        `json:"username"`
+	FullName string        `json:"full_name"`
+	Routing  acd.AgentView `json:"routing"`
+}
+
+func (s *Server) realtimeAgents(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.db.Presences(r.Context())
+	if err != nil {
+		return err
+	}
+	c := callerFrom(r.Context())
+	out := []liveAgentJSON{}
+	for _, p := range list {
+		if c.Scoped() {
+			if c.ProfileID == nil {
+				continue
+			}
+			if ok, err := s.db.AgentInScope(r.Context(), p.AgentID, *c.ProfileID); err != nil {
+				return err
+			} else if !ok {
+				continue
+			}
+		}
+		a, err := s.db.Principal(r.Context(), p.AgentID)
+		if err != nil {
+			return err
+		}
+		out = append(out, liveAgentJSON{Presence: *p, Username: a.Username, FullName: a.FullName, Routing: s.acd.Agent(p.AgentID)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+func (s *Server) realtimeQueues(w http.ResponseWriter, r *http.Request) error {
+	queues, err := s.db.Queues(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	allowed, err := s.profileQueues(r)
+	if err != nil {
+		return err
+	}
+	type item struct {
+		*staff.Queue
+		Live acd.QueueView `json:"live"`
+	}
+	out := []item{}
+	for _, q := range queues {
+		if allowed != nil && !allowed[q.ID] {
+			continue
+		}
+		out = append(out, item{Queue: q, Live: s.acd.Queue(q.ID)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+// createInteraction puts an interaction into a queue from an integration
+// (an API token), the way an open-channel entry point does.
+func (s *Server) createInteraction(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		QueueID int64  `json:"queue_id"`
+		Subject string `json:"subject"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.QueueID == 0 {
+		return apperr.Field("queue_id", "field.required")
+	}
+	if len(in.Subject) > 500 {
+		return apperr.Field("subject", "field.too_long", 500)
+	}
+	it, err := s.acd.Create(r.Context(), in.QueueID, in.Subject, callerFrom(r.Context()).ID())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, it)
+	return nil
+}
+
+// interactionFor loads an interaction the caller may see: admins and
+// supervisors of its queue, its owner, and the agents working its queue.
+func (s *Server) interactionFor(r *http.Request) (*store.Interaction, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.db.Interaction(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	c := callerFrom(r.Context())
+	switch {
+	case c.IsAdmin():
+		return it, nil
+	case c.IsAgent():
+		if it.OwnerID != nil && *it.OwnerID == c.ID() {
+			return it, nil
+		}
+		if it.QueueID != nil && s.acd.Works(c.ID(), *it.QueueID) {
+			return it, nil
+		}
+	case c.Scoped():
+		allowed, err := s.profileQueues(r)
+		if err != nil {
+			return nil, err
+		}
+		if it.QueueID != nil && allowed[*it.QueueID] && c.Rights.Has(staff.SectionRealtime, staff.Read) {
+			return it, nil
+		}
+	}
+	return nil, apperr.New(apperr.Forbidden, "interaction.not_yours")
+}
+
+func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.interactionFor(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, it)
+	return nil
+}
+
+func (s *Server) acceptInteraction(w http.ResponseWriter, r *http.Request) error {
+	return s.agentAction(w, r, func(ctx context.Context, it, agent int64) error { return s.acd.Accept(ctx, it, agent) })
+}
+
+func (s *Server) rejectInteraction(w http.ResponseWriter, r *http.Request) error {
+	return s.agentAction(w, r, func(ctx context.Context, it, agent int64) error { return s.acd.Reject(ctx, it, agent) })
+}
+
+func (s *Server) closeInteraction(w http.ResponseWriter, r *http.Request) error {
+	return s.agentAction(w, r, func(ctx context.Context, it, agent int64) error { return s.acd.Close(ctx, it, agent) })
+}
+
+func (s *Server) agentAction(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, it, agent int64) error) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := act(r.Context(), id, callerFrom(r.Context()).ID()); err != nil {
+		return err
+	}
+	it, err := s.db.Interaction(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, it)
+	return nil
+}
+
+func (s *Server) transferInteraction(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		AgentID int64 `json:"agent_id"`
+		QueueID int64 `json:"queue_id"`
+		Timeout int   `json:"timeout"` // seconds; 0: 300
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Timeout < 0 || in.Timeout > 3600 {
+		return apperr.Field("timeout", "number.range", 0, 3600)
+	}
+	return s.agentAction(w, r, func(ctx context.Context, it, agent int64) error {
+		return s.acd.Transfer(ctx, it, agent, in.AgentID, in.QueueID, time.Duration(in.Timeout)*time.Second)
+	})
+}
+
+func (s *Server) memberReport(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.agentFor(r)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.ReportMember(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+	return nil
+}

@@ -1,0 +1,199 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/app/apptest"
+)
+
+// routingSite is a site with a ring-all chat queue and two signed-in agents.
+type routingSite struct {
+	site         *apptest.Site
+	admin        *apptest.Client
+	queue        map[string]any
+	mario, giula *apptest.Client
+	marioID      string
+	giuliaID     string
+}
+
+func newRoutingSite(t *testing.T) *routingSite {
+	t.Helper()
+	site := apptest.Start(t, apptest.Options{})
+	admin := site.Admin(t)
+	q := admin.Do("POST", "/api/v1/queues", map[string]any{"name": "Support chat", "channel": "chat", "strategy": "ring_all",
+		"agent_timeout": 30}).Expect(t, 201).Map(t)
+	rs := &routingSite{site: site, admin: admin, queue: q}
+	for _, name := range []string{"mario", "giulia"} {
+		a := createAgent(t, admin, name, "")
+		admin.Do("PUT", "/api/v1/agents/"+idOf(a)+"/queues", map[string]any{"queue_ids": []any{q["id"]}}).Expect(t, 200)
+		c := site.Client(t)
+		changeFirstPassword(t, c, name, "Agent-Pass22")
+		if name == "mario" {
+			rs.mario, rs.marioID = c, idOf(a)
+		} else {
+			rs.giula, rs.giuliaID = c, idOf(a)
+		}
+	}
+	return rs
+}
+
+func (rs *routingSite) newInteraction(t *testing.T, queueID any) string {
+	t.Helper()
+	it := rs.admin.Do("POST", "/api/v1/interactions", map[string]any{"queue_id": queueID, "subject": "Help"}).Expect(t, 201).Map(t)
+	return idOf(it)
+}
+
+func offers(t *testing.T, c *apptest.Client) []any {
+	t.Helper()
+	d := c.Do("GET", "/api/v1/me/desk", nil).Expect(t, 200).Map(t)
+	return d["routing"].(map[string]any)["offers"].([]any)
+}
+
+func TestRingAllOffersEveryoneAndTheFirstAcceptWins(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{"profile_id": nil}).Expect(t, 200)
+	rs.giula.Do("POST", "/api/v1/me/login", map[string]any{"profile_id": nil}).Expect(t, 200)
+	conn, _, err := dialWS(t, rs.site, rs.giula, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	readWS(t, conn) // hello
+	id := rs.newInteraction(t, rs.queue["id"])
+	if len(offers(t, rs.mario)) != 1 || len(offers(t, rs.giula)) != 1 {
+		t.Fatalf("offers: mario %v, giulia %v", offers(t, rs.mario), offers(t, rs.giula))
+	}
+	got := rs.mario.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, 200).Map(t)
+	if got["status"] != "open" || idOf(map[string]any{"id": got["owner_id"]}) != rs.marioID {
+		t.Fatalf("after accept %v", got)
+	}
+	if len(offers(t, rs.giula)) != 0 {
+		t.Fatal("giulia still has the offer")
+	}
+	// Giulia's desktop is told it was taken.
+	var ended wsMsg
+	for ended.Event != "interaction.offer_ended" {
+		ended = readWS(t, conn)
+	}
+	if string(ended.Data) == "" || !strings.Contains(string(ended.Data), `"reason":"taken"`) {
+		t.Fatalf("ended %s", ended.Data)
+	}
+	// Her late accept is refused and changes nothing.
+	rs.giula.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, http.StatusConflict)
+	// Only the owner can close it.
+	rs.giula.Do("POST", "/api/v1/interactions/"+id+"/close", nil).Expect(t, http.StatusForbidden)
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/close", nil).Expect(t, 200)
+}
+
+func TestPauseStopsOffersAndResumeBringsThem(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	reason := rs.admin.Do("POST", "/api/v1/pause-reasons", map[string]any{"name": "Lunch"}).Expect(t, 201).Map(t)
+	desk := rs.mario.Do("POST", "/api/v1/me/pause", map[string]any{"reason_id": reason["id"]}).Expect(t, 200).Map(t)
+	if desk["presence"].(map[string]any)["pause_reason"] != "Lunch" {
+		t.Fatalf("desk %v", desk)
+	}
+	rs.newInteraction(t, rs.queue["id"])
+	if len(offers(t, rs.mario)) != 0 {
+		t.Fatal("paused agent got an offer")
+	}
+	rs.mario.Do("POST", "/api/v1/me/resume", nil).Expect(t, 200)
+	if len(offers(t, rs.mario)) != 1 {
+		t.Fatal("resumed agent got no offer for the waiting interaction")
+	}
+	// A supervisor can pause him too (and the offer goes).
+	rs.admin.Do("POST", "/api/v1/agents/"+rs.marioID+"/pause", map[string]any{}).Expect(t, 200)
+	if len(offers(t, rs.mario)) != 0 {
+		t.Fatal("offer survived the supervisor's pause")
+	}
+	rs.admin.Do("POST", "/api/v1/agents/"+rs.marioID+"/logout", nil).Expect(t, 204)
+	if d := rs.mario.Do("GET", "/api/v1/me/desk", nil).Map(t); d["presence"] != nil {
+		t.Fatalf("still logged in: %v", d["presence"])
+	}
+}
+
+func TestTheProfileChosenAtLoginDecidesTheQueues(t *testing.T) {
+	rs := newRoutingSite(t)
+	sales := rs.admin.Do("POST", "/api/v1/queues", map[string]any{"name": "Sales", "channel": "chat"}).Expect(t, 201).Map(t)
+	prof := rs.admin.Do("POST", "/api/v1/agent-profiles", map[string]any{"name": "Afternoon", "enabled": true,
+		"agent_ids": []any{atoi(rs.marioID)}, "queues": []any{map[string]any{"queue_id": sales["id"]}}}).Expect(t, 201).Map(t)
+	d := rs.mario.Do("POST", "/api/v1/me/login", map[string]any{"profile_id": nil}).Expect(t, 200).Map(t)
+	if len(d["profiles"].([]any)) != 1 {
+		t.Fatalf("profiles offered %v", d["profiles"])
+	}
+	rs.newInteraction(t, sales["id"])
+	if len(offers(t, rs.mario)) != 0 {
+		t.Fatal("offered from a queue of a profile he did not choose")
+	}
+	rs.mario.Do("POST", "/api/v1/me/profile", map[string]any{"profile_id": prof["id"]}).Expect(t, 200)
+	if len(offers(t, rs.mario)) != 1 {
+		t.Fatal("not offered after choosing the profile")
+	}
+	// Disabling a profile in use warns first; then it cannot be chosen.
+	rs.admin.Do("PATCH", "/api/v1/agent-profiles/"+idOf(prof), map[string]any{"enabled": false}).Expect(t, 409)
+	rs.admin.Do("PATCH", "/api/v1/agent-profiles/"+idOf(prof), map[string]any{"enabled": false, "confirm": true}).Expect(t, 200)
+	rs.admin.Do("DELETE", "/api/v1/agent-profiles/"+idOf(prof), nil).Expect(t, 409)
+	if d := rs.mario.Do("GET", "/api/v1/me/desk", nil).Map(t); d["presence"].(map[string]any)["profile_name"] != "Afternoon" {
+		t.Fatalf("agent moved off the disabled profile: %v", d["presence"])
+	}
+	rs.mario.Do("POST", "/api/v1/me/logout", nil).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{"profile_id": prof["id"]}).Expect(t, 400)
+	rows := rs.admin.Do("GET", "/api/v1/agents/"+rs.marioID+"/report-member", nil).Expect(t, 200).Map(t)["items"].([]any)
+	if len(rows) != 2 || rows[0].(map[string]any)["data3"] != nil || rows[1].(map[string]any)["data4"] != "Afternoon" ||
+		rows[1].(map[string]any)["exit_at"] == nil {
+		t.Fatalf("report_member %v", rows)
+	}
+}
+
+func TestTransferTimesOutAndReturnsToTheOwner(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	id := rs.newInteraction(t, rs.queue["id"])
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, 200)
+	rs.giula.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/transfer", map[string]any{"agent_id": atoi(rs.giuliaID), "timeout": 300}).Expect(t, 200)
+	if o := offers(t, rs.giula); len(o) != 1 || o[0].(map[string]any)["transfer"] != true {
+		t.Fatalf("transfer offer %v", o)
+	}
+	rs.site.Clock.Advance(301 * time.Second)
+	if len(offers(t, rs.giula)) != 0 {
+		t.Fatal("transfer offer outlived its timeout")
+	}
+	it := rs.admin.Do("GET", "/api/v1/interactions/"+id, nil).Map(t)
+	if idOf(map[string]any{"id": it["owner_id"]}) != rs.marioID {
+		t.Fatalf("owner after timeout %v", it["owner_id"])
+	}
+	// A transfer accepted moves the owner.
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/transfer", map[string]any{"queue_id": rs.queue["id"]}).Expect(t, 200)
+	rs.giula.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, 200)
+	it = rs.admin.Do("GET", "/api/v1/interactions/"+id, nil).Map(t)
+	if idOf(map[string]any{"id": it["owner_id"]}) != rs.giuliaID {
+		t.Fatalf("owner after transfer %v", it["owner_id"])
+	}
+}
+
+func TestRoutingSurvivesARestart(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	rs.giula.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	waiting := rs.newInteraction(t, rs.queue["id"])
+	owned := rs.newInteraction(t, rs.queue["id"])
+	rs.mario.Do("POST", "/api/v1/interactions/"+owned+"/accept", nil).Expect(t, 200)
+	before := offers(t, rs.giula)
+
+	restarted := rs.site.Restart(t)
+	giulia := restarted.Client(t)
+	giulia.Login("giulia", "Agent-Pass22")
+	after := offers(t, giulia)
+	if len(before) != len(after) || len(after) == 0 {
+		t.Fatalf("offers before %v after %v", before, after)
+	}
+	it := restarted.Admin(t).Do("GET", "/api/v1/interactions/"+owned, nil).Map(t)
+	if it["status"] != "open" || idOf(map[string]any{"id": it["owner_id"]}) != rs.marioID {
+		t.Fatalf("owned interaction after restart %v", it)
+	}
+	giulia.Do("POST", "/api/v1/interactions/"+waiting+"/accept", nil).Expect(t, 200)
+}
