@@ -32,6 +32,8 @@ type Config struct {
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
 	LoginRatePerMin int
+	AwayAfter       time.Duration
+	RequeueOnLogout bool
 
 	SMTPHost     string
 	SMTPPort     int
@@ -122,6 +124,8 @@ var Options = []Option{
 		c.LoginRatePerMin = n
 		return nil
 	}},
+	{Name: "away-after", Default: "60s", Usage: "an agent whose desktop sockets are all gone this long stops receiving offers", set: durationSetter(time.Second, func(c *Config, d time.Duration) { c.AwayAfter = d })},
+	{Name: "requeue-on-logout", Default: "false", Usage: "put an agent's open interactions back in their queues when he logs out (else he keeps them)", set: boolSetter(func(c *Config, b bool) { c.RequeueOnLogout = b })},
 	{Name: "smtp-host", Default: "", Usage: "SMTP server for password-reset mail (empty: password reset by email is off)", set: func(c *Config, v string) error { c.SMTPHost = v; return nil }},
 	{Name: "smtp-port", Default: "587", Usage: "SMTP port", set: func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
@@ -203,7 +207,7 @@ func Load(name string, args []string, env Lookup, only []string) (*Config, *flag
 			usage += ", or " + o.EnvName() + "_FILE"
 		}
 		usage += ")"
-		if o.Name == "demo" {
+		if o.Name == "demo" || o.Name == "requeue-on-logout" {
 			fs.BoolFunc(o.Name, usage, func(v string) error { return o.set(c, v) })
 			continue
 		}

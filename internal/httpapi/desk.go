@@ -39,6 +39,16 @@ type deskJSON struct {
 	Profiles     []staff.Ref         `json:"profiles"` // his enabled agent profiles (Personal is implicit)
 	PauseReasons []staff.PauseReason `json:"pause_reasons"`
 	Routing      acd.AgentView       `json:"routing"`
+	// Queues names the queues he works now (his active queues).
+	Queues []deskQueue `json:"queues"`
+}
+
+type deskQueue struct {
+	ID      int64         `json:"id"`
+	Name    string        `json:"name"`
+	Channel staff.Channel `json:"channel"`
+	Penalty int           `json:"penalty"`
+	Waiting int           `json:"waiting"`
 }
 
 func (s *Server) myDesk(w http.ResponseWriter, r *http.Request) error {
@@ -59,7 +69,64 @@ func (s *Server) writeDesk(w http.ResponseWriter, r *http.Request, status int) e
 	if out.PauseReasons, err = s.db.PauseReasons(r.Context()); err != nil {
 		return err
 	}
+	out.Queues = []deskQueue{}
+	if len(out.Routing.ActiveQueues) > 0 {
+		all, err := s.db.Queues(r.Context(), "")
+		if err != nil {
+			return err
+		}
+		for _, q := range all {
+			if pen, ok := out.Routing.ActiveQueues[q.ID]; ok {
+				out.Queues = append(out.Queues, deskQueue{ID: q.ID, Name: q.Name, Channel: q.Channel, Penalty: pen,
+					Waiting: len(s.acd.Queue(q.ID).Waiting)})
+			}
+		}
+	}
 	writeJSON(w, status, out)
+	return nil
+}
+
+// transferTargets lists who an agent can transfer an interaction to: the
+// colleagues logged in and not away, and the queues of its channel.
+func (s *Server) transferTargets(w http.ResponseWriter, r *http.Request) error {
+	id, err := queryInt(r, "interaction_id", 0, 1, 1<<62)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		return apperr.Field("interaction_id", "field.required")
+	}
+	me := callerFrom(r.Context()).ID()
+	it, err := s.db.Interaction(r.Context(), int64(id))
+	if err != nil {
+		return err
+	}
+	if it.OwnerID == nil || *it.OwnerID != me {
+		return apperr.New(apperr.Forbidden, "interaction.not_owner")
+	}
+	type agentRef struct {
+		ID       int64  `json:"id"`
+		Username string `json:"username"`
+		FullName string `json:"full_name"`
+		Paused   bool   `json:"paused"`
+	}
+	agents := []agentRef{}
+	for _, a := range s.acd.LoggedIn() {
+		v := s.acd.Agent(a)
+		if a == me || v.Away {
+			continue
+		}
+		p, err := s.db.Principal(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		agents = append(agents, agentRef{ID: a, Username: p.Username, FullName: p.FullName, Paused: v.Paused})
+	}
+	queues, err := s.db.Queues(r.Context(), staff.Channel(it.Channel))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agents": agents, "queues": queues})
 	return nil
 }
 

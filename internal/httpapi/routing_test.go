@@ -2,9 +2,12 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/switchboard-cc/switchboard/internal/app/apptest"
 )
@@ -196,4 +199,128 @@ func TestRoutingSurvivesARestart(t *testing.T) {
 		t.Fatalf("owned interaction after restart %v", it)
 	}
 	giulia.Do("POST", "/api/v1/interactions/"+waiting+"/accept", nil).Expect(t, 200)
+}
+
+// waitUntil polls a condition another goroutine will make true (a socket
+// closing on the server side); it waits on work, not on the clock.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestAnAgentWithoutSocketsStopsGettingOffersUntilHeReconnects(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	conn, _, err := dialWS(t, rs.site, rs.mario, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readWS(t, conn)
+	conn.Close(websocket.StatusNormalClosure, "")
+	hub := rs.site.App.HTTP.Hub()
+	mario := int64(atoi(rs.marioID))
+	waitUntil(t, "the server to see the socket gone", func() bool { return hub.Connected(mario) == 0 })
+	rs.site.Clock.Advance(59 * time.Second)
+	id := rs.newInteraction(t, rs.queue["id"])
+	if len(offers(t, rs.mario)) != 1 {
+		t.Fatal("offers stopped before the grace time")
+	}
+	rs.site.Clock.Advance(2 * time.Second)
+	if len(offers(t, rs.mario)) != 0 {
+		t.Fatal("an agent with no desktop open still holds an offer")
+	}
+	// His desktop comes back: the waiting interaction is offered again.
+	conn, _, err = dialWS(t, rs.site, rs.mario, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	for m := readWS(t, conn); m.Event != "interaction.offered"; m = readWS(t, conn) {
+	}
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, 200)
+}
+
+func TestLogoutKeepsOrRequeuesOpenInteractionsPerSetting(t *testing.T) {
+	for _, requeue := range []bool{false, true} {
+		t.Run(map[bool]string{false: "keeps", true: "requeues"}[requeue], func(t *testing.T) {
+			site := apptest.Start(t, apptest.Options{Env: map[string]string{"SWITCHBOARD_REQUEUE_ON_LOGOUT": strconv.FormatBool(requeue)}})
+			admin := site.Admin(t)
+			q := admin.Do("POST", "/api/v1/queues", map[string]any{"name": "Q", "channel": "sms"}).Expect(t, 201).Map(t)
+			a := createAgent(t, admin, "mario", "")
+			admin.Do("PUT", "/api/v1/agents/"+idOf(a)+"/queues", map[string]any{"queue_ids": []any{q["id"]}}).Expect(t, 200)
+			mario := site.Client(t)
+			changeFirstPassword(t, mario, "mario", "Agent-Pass22")
+			mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+			it := admin.Do("POST", "/api/v1/interactions", map[string]any{"queue_id": q["id"]}).Expect(t, 201).Map(t)
+			mario.Do("POST", "/api/v1/interactions/"+idOf(it)+"/accept", nil).Expect(t, 200)
+			mario.Do("POST", "/api/v1/me/logout", nil).Expect(t, 200)
+			got := admin.Do("GET", "/api/v1/interactions/"+idOf(it), nil).Map(t)
+			if requeue && (got["status"] != "waiting" || got["owner_id"] != nil) {
+				t.Fatalf("not requeued: %v", got)
+			}
+			if !requeue && (got["status"] != "open" || got["owner_id"] == nil) {
+				t.Fatalf("not kept: %v", got)
+			}
+		})
+	}
+}
+
+func TestMaxWaitClosesUnmanaged(t *testing.T) {
+	site := apptest.Start(t, apptest.Options{})
+	admin := site.Admin(t)
+	q := admin.Do("POST", "/api/v1/queues", map[string]any{"name": "Night", "channel": "email", "max_wait": 600,
+		"max_wait_action": "close_unmanaged"}).Expect(t, 201).Map(t)
+	it := admin.Do("POST", "/api/v1/interactions", map[string]any{"queue_id": q["id"]}).Expect(t, 201).Map(t)
+	site.Clock.Advance(599 * time.Second)
+	if got := admin.Do("GET", "/api/v1/interactions/"+idOf(it), nil).Map(t); got["status"] != "waiting" {
+		t.Fatalf("closed early: %v", got)
+	}
+	site.Clock.Advance(time.Second)
+	if got := admin.Do("GET", "/api/v1/interactions/"+idOf(it), nil).Map(t); got["status"] != "closed_unmanaged" || got["closed_at"] == nil {
+		t.Fatalf("after max wait: %v", got)
+	}
+	// A bad setting is refused with the field named.
+	r := admin.Do("PATCH", "/api/v1/queues/"+idOf(q), map[string]any{"max_wait_action": "move"}).Expect(t, 400)
+	if fields(t, r)["max_wait_queue_id"] == nil {
+		t.Fatalf("%s", r.Body)
+	}
+	admin.Do("PATCH", "/api/v1/queues/"+idOf(q), map[string]any{"strategy": "telepathy"}).Expect(t, 400)
+	admin.Do("PATCH", "/api/v1/queues/"+idOf(q), map[string]any{"channel": "sms"}).Expect(t, 400)
+}
+
+func TestSupervisorAddsAnAgentToAQueueAtRunTime(t *testing.T) {
+	rs := newRoutingSite(t)
+	other := rs.admin.Do("POST", "/api/v1/queues", map[string]any{"name": "Overflow", "channel": "chat"}).Expect(t, 201).Map(t)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	rs.newInteraction(t, other["id"])
+	if len(offers(t, rs.mario)) != 0 {
+		t.Fatal("offered from a queue he is not in")
+	}
+	q := rs.admin.Do("PUT", "/api/v1/queues/"+idOf(other)+"/members/"+rs.marioID, map[string]any{"penalty": 1}).Expect(t, 200).Map(t)
+	if len(q["members"].([]any)) != 1 {
+		t.Fatalf("members %v", q["members"])
+	}
+	if len(offers(t, rs.mario)) != 1 {
+		t.Fatal("added agent not offered the waiting interaction at once")
+	}
+	rs.admin.Do("DELETE", "/api/v1/queues/"+idOf(other)+"/members/"+rs.marioID, nil).Expect(t, 200)
+	if len(offers(t, rs.mario)) != 0 {
+		t.Fatal("offer kept after removal from the queue")
+	}
+	live := rs.admin.Do("GET", "/api/v1/realtime/queues", nil).Expect(t, 200).Map(t)["items"].([]any)
+	var waiting int
+	for _, x := range live {
+		if idOf(x.(map[string]any)) == idOf(other) {
+			waiting = len(x.(map[string]any)["live"].(map[string]any)["waiting"].([]any))
+		}
+	}
+	if waiting != 1 {
+		t.Fatalf("realtime queues %v", live)
+	}
 }

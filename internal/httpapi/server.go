@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"io/fs"
 	"log/slog"
@@ -28,6 +29,7 @@ type Config struct {
 	MaxBodyBytes int64
 	SecureCookie bool // set the Secure flag: the site is served over https
 	OpenAPI      []byte
+	AwayAfter    time.Duration // an agent with no socket this long is away
 }
 
 // Server is the HTTP side of Switchboard.
@@ -61,7 +63,7 @@ func New(db *store.DB, authSvc *auth.Service, clk clock.Clock, log *slog.Logger,
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	return &Server{db: db, auth: authSvc, clock: clk, log: log, cfg: cfg, web: web, metrics: newMetrics(reg), ready: db.Ping,
-		hub: realtime.NewHub(clk, time.Minute), closing: make(chan struct{})}
+		hub: realtime.NewHub(clk, cmp.Or(cfg.AwayAfter, time.Minute)), closing: make(chan struct{})}
 }
 
 // Handler returns the root handler with all middleware.
