@@ -144,24 +144,40 @@ func (r *Response) Map(t testing.TB) map[string]any {
 // Do sends a request with an optional JSON body (a []byte is sent as is).
 func (c *Client) Do(method, path string, body any) *Response {
 	c.t.Helper()
-	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
+		return c.send(method, path, "", nil)
 	case []byte:
-		rd = bytes.NewReader(b)
+		return c.send(method, path, "application/json", b)
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
 			c.t.Fatal(err)
 		}
-		rd = bytes.NewReader(raw)
+		return c.send(method, path, "application/json", raw)
+	}
+}
+
+// DoRaw sends a body with its own content type (a file upload).
+func (c *Client) DoRaw(method, path, contentType string, body []byte) *Response {
+	c.t.Helper()
+	return c.send(method, path, contentType, body)
+}
+
+// send makes the request the way the web app does: session cookie, CSRF
+// token on writes, the chosen language.
+func (c *Client) send(method, path, contentType string, body []byte) *Response {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequest(method, c.site.Server.URL+path, rd)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.CSRF != "" && method != http.MethodGet {
 		req.Header.Set("X-CSRF-Token", c.CSRF)
@@ -171,26 +187,6 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	if c.Language != "" {
 		req.Header.Set("Accept-Language", c.Language)
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
-}
-
-// DoRaw sends a body with its own content type (a file upload).
-func (c *Client) DoRaw(method, path, contentType string, body []byte) *Response {
-	c.t.Helper()
-	req, err := http.NewRequest(method, c.site.Server.URL+path, bytes.NewReader(body))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	if c.CSRF != "" {
-		req.Header.Set("X-CSRF-Token", c.CSRF)
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
