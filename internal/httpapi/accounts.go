@@ -345,6 +345,7 @@ func (s *Server) patchUserProfile(w http.ResponseWriter, r *http.Request) error 
 		Description *string       `json:"description"`
 		Rights      *staff.Rights `json:"rights"`
 		QueueIDs    *[]int64      `json:"queue_ids"`
+		ListIDs     *[]int64      `json:"list_ids"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
@@ -360,6 +361,9 @@ func (s *Server) patchUserProfile(w http.ResponseWriter, r *http.Request) error 
 	}
 	if in.QueueIDs != nil {
 		p.QueueIDs = *in.QueueIDs
+	}
+	if in.ListIDs != nil {
+		p.ListIDs = *in.ListIDs
 	}
 	return s.saveUserProfile(w, r, p, http.StatusOK)
 }

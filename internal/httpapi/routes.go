@@ -138,6 +138,12 @@ func (s *Server) table() []route {
 			rt("POST", "/api/v1/pause-reasons", Section(staff.SectionSettings, staff.Edit), s.createPauseReason),
 			rt("DELETE", "/api/v1/pause-reasons/{id}", Section(staff.SectionSettings, staff.Delete), s.deletePauseReason),
 
+			rt("GET", "/api/v1/lists", Section(staff.SectionContacts, staff.View), s.listLists),
+			rt("POST", "/api/v1/lists", Section(staff.SectionContacts, staff.Edit), s.createList),
+			rt("GET", "/api/v1/lists/{id}", Section(staff.SectionContacts, staff.Read), s.getList),
+			rt("PATCH", "/api/v1/lists/{id}", Section(staff.SectionContacts, staff.Edit), s.patchList),
+			rt("DELETE", "/api/v1/lists/{id}", Section(staff.SectionContacts, staff.Delete), s.deleteList),
+
 			rt("GET", "/api/v1/ws", AnyPrincipal, s.realtimeSocket),
 			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),
 			rt("GET", "/api/v1/me/desk", AgentOnly, s.myDesk),

@@ -431,3 +431,33 @@ func bothDialects(t *testing.T, fn func(t *testing.T, site *apptest.Site)) {
 		fn(t, apptest.Start(t, apptest.Options{Dialect: d}))
 	})
 }
+
+func TestUserProfilesLimitWhichListsAUserSees(t *testing.T) {
+	bothDialects(t, func(t *testing.T, site *apptest.Site) {
+		admin := site.Admin(t)
+		vip := admin.Do("POST", "/api/v1/lists", map[string]any{"name": "VIP customers"}).Expect(t, 201).Map(t)
+		all := admin.Do("POST", "/api/v1/lists", map[string]any{"name": "Everyone"}).Expect(t, 201).Map(t)
+		admin.Do("POST", "/api/v1/lists", map[string]any{"name": "vip CUSTOMERS"}).Expect(t, 409)
+		prof := admin.Do("POST", "/api/v1/user-profiles", map[string]any{"name": "Contact keepers",
+			"rights": map[string]any{"contacts": []string{"view", "read", "edit"}}, "list_ids": []any{all["id"]}}).Expect(t, 201).Map(t)
+		if len(prof["list_ids"].([]any)) != 1 {
+			t.Fatalf("profile %v", prof)
+		}
+		admin.Do("PATCH", "/api/v1/user-profiles/"+idOf(prof), map[string]any{"list_ids": []any{999}}).Expect(t, 400)
+		admin.Do("POST", "/api/v1/users", map[string]any{"username": "keeper", "full_name": "K", "kind": "user",
+			"password": "Temp-Pass1", "user_profile_id": prof["id"]}).Expect(t, 201)
+		u := site.Client(t)
+		changeFirstPassword(t, u, "keeper", "Keep-Pass22")
+		lists := u.Do("GET", "/api/v1/lists", nil).Expect(t, 200).Map(t)["items"].([]any)
+		if len(lists) != 1 || lists[0].(map[string]any)["name"] != "Everyone" {
+			t.Fatalf("user sees %v", lists)
+		}
+		u.Do("GET", "/api/v1/lists/"+idOf(vip), nil).Expect(t, 403)
+		u.Do("PATCH", "/api/v1/lists/"+idOf(vip), map[string]any{"name": "Mine"}).Expect(t, 403)
+		u.Do("PATCH", "/api/v1/lists/"+idOf(all), map[string]any{"name": "All of them"}).Expect(t, 200)
+		u.Do("DELETE", "/api/v1/lists/"+idOf(all), nil).Expect(t, 403) // no delete right
+		if len(admin.Do("GET", "/api/v1/lists", nil).Map(t)["items"].([]any)) != 2 {
+			t.Fatal("admin does not see every list")
+		}
+	})
+}

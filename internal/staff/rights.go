@@ -69,6 +69,7 @@ type UserProfile struct {
 	Description string    `json:"description"`
 	Rights      Rights    `json:"rights"`
 	QueueIDs    []int64   `json:"queue_ids"`
+	ListIDs     []int64   `json:"list_ids"`
 	UserCount   int       `json:"user_count"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -83,6 +84,28 @@ func (p *UserProfile) Normalize() {
 	}
 	if p.QueueIDs == nil {
 		p.QueueIDs = []int64{}
+	}
+	if p.ListIDs == nil {
+		p.ListIDs = []int64{}
+	}
+}
+
+// List is a contact list: contacts live in lists, and user profiles and
+// agents see only the lists they are given.
+type List struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Validate checks a list's name and description.
+func (l *List) Validate(f apperr.FieldErrors) {
+	l.Name, l.Description = strings.TrimSpace(l.Name), strings.TrimSpace(l.Description)
+	validateName(f, l.Name, 100)
+	if len(l.Description) > 1000 {
+		f.Add("description", "field.too_long", 1000)
 	}
 }
 

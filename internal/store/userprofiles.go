@@ -33,7 +33,10 @@ func (db *DB) UserProfile(ctx context.Context, id int64) (*staff.UserProfile, er
 	if err != nil {
 		return nil, mapError(err)
 	}
-	p.QueueIDs, err = db.ids(ctx, `SELECT queue_id FROM user_profile_queues WHERE profile_id = ? ORDER BY queue_id`, id)
+	if p.QueueIDs, err = db.ids(ctx, `SELECT queue_id FROM user_profile_queues WHERE profile_id = ? ORDER BY queue_id`, id); err != nil {
+		return nil, err
+	}
+	p.ListIDs, err = db.ids(ctx, `SELECT list_id FROM user_profile_lists WHERE profile_id = ? ORDER BY list_id`, id)
 	return p, err
 }
 
@@ -55,6 +58,9 @@ func (db *DB) UserProfiles(ctx context.Context) ([]*staff.UserProfile, error) {
 	rows.Close()
 	for _, p := range out {
 		if p.QueueIDs, err = db.ids(ctx, `SELECT queue_id FROM user_profile_queues WHERE profile_id = ? ORDER BY queue_id`, p.ID); err != nil {
+			return nil, err
+		}
+		if p.ListIDs, err = db.ids(ctx, `SELECT list_id FROM user_profile_lists WHERE profile_id = ? ORDER BY list_id`, p.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -103,8 +109,20 @@ func (db *DB) SaveUserProfile(ctx context.Context, p *staff.UserProfile, actor i
 				return err
 			}
 		}
+		if _, err := tx.exec(ctx, `DELETE FROM user_profile_lists WHERE profile_id = ?`, id); err != nil {
+			return err
+		}
+		for _, l := range p.ListIDs {
+			if err := tx.requireRowField(ctx, "lists", l, "list_ids"); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO user_profile_lists (profile_id, list_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, l); err != nil {
+				return err
+			}
+		}
 		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "user_profile",
-			SubjectID: &id, Data: eventlog.Data(map[string]any{"name": p.Name, "rights": p.Rights, "queue_ids": p.QueueIDs})})
+			SubjectID: &id, Data: eventlog.Data(map[string]any{"name": p.Name, "rights": p.Rights, "queue_ids": p.QueueIDs,
+				"list_ids": p.ListIDs})})
 		return err
 	})
 	if err != nil {
