@@ -44,6 +44,9 @@ type Engine struct {
 	// saved is the last snapshot written, to roll the state back when a
 	// write fails, so memory never runs ahead of the database.
 	saved routing.Snapshot
+	// failures counts decisions in a row that could not be saved; the
+	// timer backs off so a failing database is not hammered.
+	failures int
 	// afterSave, when set, runs after each decision is saved (tests).
 	afterSave func([]routing.Effect)
 	// working is, per logged-in agent, his active queues, republished after
@@ -90,9 +93,11 @@ func (e *Engine) applyLocked(ctx context.Context, cmd routing.Command) ([]routin
 		if rerr := e.state.Restore(e.saved); rerr != nil {
 			e.log.Error("acd: cannot roll back routing state", "err", rerr)
 		}
+		e.failures++
 		e.arm()
 		return nil, err
 	}
+	e.failures = 0
 	e.arm()
 	e.publishWorking()
 	if e.afterSave != nil {
@@ -144,6 +149,9 @@ func (e *Engine) arm() {
 		return
 	}
 	d := max(at.Sub(e.clock.Now()), 0)
+	if e.failures > 0 { // the last save failed: retry later, not at once
+		d = max(d, min(time.Second<<min(e.failures, 6), time.Minute))
+	}
 	e.timer = e.clock.AfterFunc(d, func() {
 		if _, err := e.apply(context.Background(), routing.Tick{}); err != nil {
 			e.log.Error("acd: tick", "err", err)
@@ -171,7 +179,7 @@ func describe(ef routing.Effect) (eventlog.Event, *store.InteractionChange) {
 		change = &store.InteractionChange{ID: id, Status: "open", Owner: own(x.Agent)}
 	case routing.TransferAccepted:
 		id = x.Interaction
-		change = &store.InteractionChange{ID: id, Owner: own(x.To)}
+		change = &store.InteractionChange{ID: id, Owner: own(x.To), QueueID: x.Queue}
 	case routing.TransferReturned:
 		id = x.Interaction
 	case routing.Moved:
@@ -212,6 +220,8 @@ func mapRoutingError(err error) error {
 		return apperr.New(apperr.Conflict, "queue.in_use", 1)
 	case errors.Is(err, routing.ErrChannelMismatch):
 		return apperr.Field("queue_id", "queue.channel_mismatch")
+	case errors.Is(err, routing.ErrInvalid):
+		return apperr.New(apperr.Invalid, "routing.invalid")
 	}
 	return err
 }

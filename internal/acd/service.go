@@ -46,7 +46,13 @@ func (e *Engine) rebuild(ctx context.Context) error {
 				}
 			}
 			if _, err := e.applyLocked(ctx, routing.UpsertQueue{Queue: cfg}); err != nil {
-				return err
+				// A stored setting routing refuses must not stop the site from
+				// starting: the queue keeps its interactions waiting instead.
+				e.log.Error("acd: queue setting refused, keeping waiting", "queue", q.ID, "err", err)
+				cfg.MaxWaitAction, cfg.MoveToQueueID = routing.KeepWaiting, 0
+				if _, err := e.applyLocked(ctx, routing.UpsertQueue{Queue: cfg}); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -104,14 +110,15 @@ func (e *Engine) Login(ctx context.Context, agentID int64, profileID *int64) (*s
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// The database checks the profile first: a refused login changes nothing.
+	p, err := e.db.Login(ctx, agentID, profileID, a.LoginInPause)
+	if err != nil {
+		return nil, err
+	}
 	if _, in := e.state.Agent(agentID); in {
 		if _, err := e.applyLocked(ctx, routing.Logout{AgentID: agentID}); err != nil {
 			return nil, err
 		}
-	}
-	p, err := e.db.Login(ctx, agentID, profileID, a.LoginInPause)
-	if err != nil {
-		return nil, err
 	}
 	cfg, err := e.agentConfig(ctx, agentID, profileID)
 	if err != nil {
@@ -246,6 +253,32 @@ func (e *Engine) RefreshQueue(ctx context.Context, queueID int64) error {
 	}
 	_, err = e.applyLocked(ctx, routing.UpsertQueue{Queue: queueConfig(q)})
 	return err
+}
+
+// RefreshQueues makes routing's queues match the database: settings first
+// (so links to a deleted queue go), then removals.
+func (e *Engine) RefreshQueues(ctx context.Context) error {
+	queues, err := e.db.Queues(ctx, "")
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	live := map[int64]bool{}
+	for _, q := range queues {
+		live[q.ID] = true
+		if _, err := e.applyLocked(ctx, routing.UpsertQueue{Queue: queueConfig(q)}); err != nil {
+			return err
+		}
+	}
+	for _, q := range e.state.Snapshot().Queues {
+		if !live[q.ID] {
+			if _, err := e.applyLocked(ctx, routing.RemoveQueue{QueueID: q.ID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Create stores a new interaction and puts it in its queue.

@@ -22,6 +22,8 @@ func (s *Server) SetRouting(e *acd.Engine) {
 		switch kind {
 		case "queue":
 			err = e.RefreshQueue(ctx, id)
+		case "queues":
+			err = e.RefreshQueues(ctx)
 		case "agent":
 			err = e.RefreshAgent(ctx, id)
 		default: // a team or a profile: anyone may be affected

@@ -79,6 +79,7 @@ func (s *Server) createQueue(w http.ResponseWriter, r *http.Request) error {
 	staff.DefaultQueue(&q)
 	f := apperr.FieldErrors{}
 	q.Validate(f)
+	s.checkMoveTarget(r, &q, f)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -121,6 +122,7 @@ func (s *Server) patchQueue(w http.ResponseWriter, r *http.Request) error {
 		f.Add("channel", "queue.channel_fixed")
 	}
 	q.Validate(f)
+	s.checkMoveTarget(r, q, f)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -141,7 +143,7 @@ func (s *Server) deleteQueue(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.DeleteQueue(r.Context(), q.ID, callerFrom(r.Context()).ID()); err != nil {
 		return err
 	}
-	s.routingChanged(r, "queue", q.ID)
+	s.routingChanged(r, "queues", q.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -196,5 +198,21 @@ func (s *Server) setQueueMember(w http.ResponseWriter, r *http.Request, member b
 func (s *Server) routingChanged(r *http.Request, kind string, id int64) {
 	if s.onRoutingChange != nil {
 		s.onRoutingChange(r.Context(), kind, id)
+	}
+}
+
+// checkMoveTarget: the queue that overdue interactions move to must exist
+// and serve the same channel.
+func (s *Server) checkMoveTarget(r *http.Request, q *staff.Queue, f apperr.FieldErrors) {
+	if q.MaxWaitAction != staff.MoveToQueue || q.MaxWaitQueueID == nil {
+		return
+	}
+	target, err := s.db.Queue(r.Context(), *q.MaxWaitQueueID)
+	if err != nil {
+		f.Add("max_wait_queue_id", "queue.unknown")
+		return
+	}
+	if target.Channel != q.Channel {
+		f.Add("max_wait_queue_id", "queue.channel_mismatch")
 	}
 }

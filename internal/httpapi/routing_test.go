@@ -324,3 +324,63 @@ func TestSupervisorAddsAnAgentToAQueueAtRunTime(t *testing.T) {
 		t.Fatalf("realtime queues %v", live)
 	}
 }
+
+func TestRoutingRefusalsAreClearAndLeaveNothingHalfDone(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	id := rs.newInteraction(t, rs.queue["id"])
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, 200)
+	// Transfer to himself: a clear 400, not a server error.
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/transfer", map[string]any{"agent_id": atoi(rs.marioID)}).Expect(t, 400)
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/transfer", map[string]any{}).Expect(t, 400)
+	// A re-login with a profile he cannot choose leaves him logged in as before.
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{"profile_id": 999}).Expect(t, 400)
+	d := rs.mario.Do("GET", "/api/v1/me/desk", nil).Map(t)
+	if d["presence"] == nil || d["routing"].(map[string]any)["logged_in"] != true {
+		t.Fatalf("half logged in: %v", d)
+	}
+	// Overdue interactions cannot move to a queue of another channel.
+	sms := rs.admin.Do("POST", "/api/v1/queues", map[string]any{"name": "SMS", "channel": "sms"}).Expect(t, 201).Map(t)
+	r := rs.admin.Do("PATCH", "/api/v1/queues/"+idOf(rs.queue), map[string]any{"max_wait": 60, "max_wait_action": "move",
+		"max_wait_queue_id": sms["id"]}).Expect(t, 400)
+	if fields(t, r)["max_wait_queue_id"] == nil {
+		t.Fatalf("%s", r.Body)
+	}
+}
+
+func TestDeletingTheQueueOverdueInteractionsMoveToKeepsThemWaiting(t *testing.T) {
+	rs := newRoutingSite(t)
+	overflow := rs.admin.Do("POST", "/api/v1/queues", map[string]any{"name": "Overflow", "channel": "chat"}).Expect(t, 201).Map(t)
+	rs.admin.Do("PATCH", "/api/v1/queues/"+idOf(rs.queue), map[string]any{"max_wait": 60, "max_wait_action": "move",
+		"max_wait_queue_id": overflow["id"]}).Expect(t, 200)
+	rs.admin.Do("DELETE", "/api/v1/queues/"+idOf(overflow), nil).Expect(t, 204)
+	q := rs.admin.Do("GET", "/api/v1/queues/"+idOf(rs.queue), nil).Map(t)
+	if q["max_wait_action"] != "keep" {
+		t.Fatalf("queue still moves to a deleted queue: %v", q)
+	}
+	id := rs.newInteraction(t, rs.queue["id"])
+	rs.site.Clock.Advance(2 * time.Minute)
+	if it := rs.admin.Do("GET", "/api/v1/interactions/"+id, nil).Map(t); it["status"] != "waiting" {
+		t.Fatalf("interaction %v", it)
+	}
+}
+
+func TestAQueueTransferMovesTheInteractionToTheTargetQueue(t *testing.T) {
+	rs := newRoutingSite(t)
+	sales := rs.admin.Do("POST", "/api/v1/queues", map[string]any{"name": "Sales", "channel": "chat"}).Expect(t, 201).Map(t)
+	rs.admin.Do("PUT", "/api/v1/queues/"+idOf(sales)+"/members/"+rs.giuliaID, map[string]any{}).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	id := rs.newInteraction(t, rs.queue["id"])
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, 200)
+	rs.giula.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	targets := rs.mario.Do("GET", "/api/v1/me/transfer-targets?interaction_id="+id, nil).Expect(t, 200).Map(t)
+	if len(targets["agents"].([]any)) != 1 || len(targets["queues"].([]any)) != 2 {
+		t.Fatalf("targets %v", targets)
+	}
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/transfer", map[string]any{"queue_id": sales["id"]}).Expect(t, 200)
+	rs.giula.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, 200)
+	it := rs.admin.Do("GET", "/api/v1/interactions/"+id, nil).Map(t)
+	if idOf(map[string]any{"id": it["queue_id"]}) != idOf(sales) {
+		t.Fatalf("queue after transfer %v", it["queue_id"])
+	}
+}

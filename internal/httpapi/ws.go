@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -21,6 +22,8 @@ type wsMessage struct {
 	Event       eventlog.Type   `json:"event,omitempty"`
 	At          *time.Time      `json:"at,omitempty"`
 	Data        json.RawMessage `json:"data,omitempty"`
+	SubjectType string          `json:"subject_type,omitempty"` // what the event is about: agent, interaction…
+	SubjectID   *int64          `json:"subject_id,omitempty"`
 	LastEventID int64           `json:"last_event_id,omitempty"`
 }
 
@@ -37,8 +40,7 @@ func (s *Server) viewer(ctx context.Context, c *Caller) (*realtime.Viewer, error
 	case auth.KindAdmin:
 		v.Everything = true
 	case auth.KindUser:
-		v.Staff = c.Rights.Has(staff.SectionRealtime, staff.View)
-		if v.Staff && c.ProfileID != nil {
+		if c.Rights.Has(staff.SectionRealtime, staff.View) && c.ProfileID != nil {
 			p, err := s.db.UserProfile(ctx, *c.ProfileID)
 			if err != nil {
 				return nil, err
@@ -48,6 +50,7 @@ func (s *Server) viewer(ctx context.Context, c *Caller) (*realtime.Viewer, error
 				allowed[q] = true
 			}
 			v.Supervises = func(q int64) bool { return allowed[q] }
+			v.SupervisesAgent = s.agentScopeCache(*c.ProfileID)
 		}
 	case auth.KindAgent:
 		id := c.ID()
@@ -144,7 +147,8 @@ func (s *Server) realtimeSocket(w http.ResponseWriter, r *http.Request) error {
 
 func eventMessage(ev eventlog.Event) wsMessage {
 	at := ev.At
-	return wsMessage{Type: "event", ID: ev.ID, Event: ev.Type, At: &at, Data: ev.Data}
+	return wsMessage{Type: "event", ID: ev.ID, Event: ev.Type, At: &at, Data: ev.Data, SubjectType: ev.SubjectType,
+		SubjectID: ev.SubjectID}
 }
 
 // socketsCtx ends when the request's context does or the server closes its
@@ -168,3 +172,28 @@ func (s *Server) CloseSockets() {
 
 // Hub is the realtime hub, for wiring committed events into it.
 func (s *Server) Hub() *realtime.Hub { return s.hub }
+
+// agentScopeCache answers "may this supervisor watch this agent" from a set
+// of agent ids reloaded at most once a minute: the hub asks for every event,
+// and team or queue changes may move agents in and out of scope meanwhile.
+func (s *Server) agentScopeCache(profileID int64) func(int64) bool {
+	var mu sync.Mutex
+	var ids map[int64]bool
+	var loaded time.Time
+	return func(agentID int64) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if ids == nil || s.clock.Now().Sub(loaded) > time.Minute {
+			list, err := s.db.AgentIDsInScope(context.Background(), profileID)
+			if err != nil {
+				s.log.Error("realtime scope", "err", err)
+				return false
+			}
+			ids, loaded = map[int64]bool{}, s.clock.Now()
+			for _, id := range list {
+				ids[id] = true
+			}
+		}
+		return ids[agentID]
+	}
+}

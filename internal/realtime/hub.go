@@ -13,11 +13,14 @@ import (
 )
 
 // Audience says who may see an event. It is derived from the event alone
-// (see AudienceOf), so live delivery and resumption agree.
+// (see AudienceOf), so live delivery and resumption agree. Admins see every
+// event; nobody else sees configuration, sign-in or token events.
 type Audience struct {
-	Agents []int64 // these agents
+	Agents []int64 // these principals (the agents an event is for, or about)
 	Queues []int64 // agents working these queues, and supervisors of them
-	Staff  bool    // anyone with realtime rights (admins, supervisors)
+	// Supervised are queues whose supervisors (but not agents) see it.
+	Supervised []int64
+	About      []int64 // supervisors of these agents (presence events)
 }
 
 // Viewer is a subscriber's identity and reach.
@@ -29,8 +32,8 @@ type Viewer struct {
 	Works func(queueID int64) bool
 	// Supervises reports whether a supervisor may watch a queue.
 	Supervises func(queueID int64) bool
-	// Staff is true for supervisors with realtime rights.
-	Staff bool
+	// SupervisesAgent reports whether a supervisor may watch an agent.
+	SupervisesAgent func(agentID int64) bool
 }
 
 // Sees reports whether the viewer may receive an event with this audience.
@@ -51,36 +54,54 @@ func (v *Viewer) Sees(a Audience) bool {
 			return true
 		}
 	}
-	return a.Staff && v.Staff
-}
-
-// AudienceOf derives an event's audience from its data: the agent_id,
-// queue_id and target agent fields that routing and presence events carry.
-func AudienceOf(ev eventlog.Event) Audience {
-	var d struct {
-		AgentID   *int64  `json:"agent_id"`
-		From      *int64  `json:"from_agent_id"`
-		QueueID   *int64  `json:"queue_id"`
-		ToQueueID *int64  `json:"to_queue_id"`
-		Agents    []int64 `json:"agent_ids"`
-		Private   bool    `json:"private"` // only the named agents (an offer, say)
-	}
-	_ = json.Unmarshal(ev.Data, &d)
-	a := Audience{Staff: true, Agents: d.Agents}
-	for _, p := range []*int64{d.AgentID, d.From} {
-		if p != nil {
-			a.Agents = append(a.Agents, *p)
+	for _, q := range a.Supervised {
+		if v.Supervises != nil && v.Supervises(q) {
+			return true
 		}
 	}
-	if ev.SubjectType == "agent" && ev.SubjectID != nil {
-		a.Agents = append(a.Agents, *ev.SubjectID)
+	for _, id := range a.About {
+		if v.SupervisesAgent != nil && v.SupervisesAgent(id) {
+			return true
+		}
 	}
-	if !d.Private {
+	return false
+}
+
+// AudienceOf derives an event's audience from its type, subject and data
+// (the agent_id, from_agent_id, queue_id and to_queue_id fields of routing
+// events).
+func AudienceOf(ev eventlog.Event) Audience {
+	var d struct {
+		AgentID   *int64 `json:"agent_id"`
+		From      *int64 `json:"from_agent_id"`
+		QueueID   *int64 `json:"queue_id"`
+		ToQueueID *int64 `json:"to_queue_id"`
+		Private   bool   `json:"private"` // only the named agents and supervisors (an offer)
+	}
+	_ = json.Unmarshal(ev.Data, &d)
+	var a Audience
+	switch {
+	case ev.SubjectType == "interaction":
+		for _, p := range []*int64{d.AgentID, d.From} {
+			if p != nil {
+				a.Agents = append(a.Agents, *p)
+			}
+		}
 		for _, p := range []*int64{d.QueueID, d.ToQueueID} {
 			if p != nil {
 				a.Queues = append(a.Queues, *p)
 			}
 		}
+		if d.Private { // queue mates do not see each other's offers; supervisors do
+			a.Supervised, a.Queues = a.Queues, nil
+		}
+	case ev.SubjectType == "agent" && ev.SubjectID != nil:
+		a.Agents = []int64{*ev.SubjectID}
+		a.About = []int64{*ev.SubjectID}
+	case ev.SubjectType == "principal" && ev.SubjectID != nil:
+		// Changes to his own account reach the person (client logging turned
+		// on, say); everything else of that kind is for admins.
+		a.Agents = []int64{*ev.SubjectID}
 	}
 	return a
 }

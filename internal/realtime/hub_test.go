@@ -12,22 +12,33 @@ import (
 
 func ev(id int64, typ string, data map[string]any) eventlog.Event {
 	b, _ := json.Marshal(data)
-	return eventlog.Event{ID: id, Type: eventlog.Type(typ), Data: b}
+	return eventlog.Event{ID: id, Type: eventlog.Type(typ), SubjectType: "interaction", Data: b}
 }
 
 func TestEachViewerGetsOnlyWhatHeMaySeeInOrder(t *testing.T) {
 	h := NewHub(clock.NewFake(time.Unix(0, 0)), time.Minute)
-	agent7 := h.Subscribe(&Viewer{PrincipalID: 7, Works: func(q int64) bool { return q == 1 }})
+	agent7 := h.Subscribe(&Viewer{PrincipalID: 7, Works: func(q int64) bool { return q == 1 || q == 2 }})
 	agent8 := h.Subscribe(&Viewer{PrincipalID: 8, Works: func(q int64) bool { return q == 2 }})
-	sup := h.Subscribe(&Viewer{PrincipalID: 50, Staff: true, Supervises: func(q int64) bool { return q == 2 }})
+	sup := h.Subscribe(&Viewer{PrincipalID: 50, Supervises: func(q int64) bool { return q == 2 },
+		SupervisesAgent: func(a int64) bool { return a == 8 }})
 	admin := h.Subscribe(&Viewer{PrincipalID: 1, Everything: true})
+	seven, eight := int64(7), int64(8)
 	h.Publish([]eventlog.Event{
-		ev(1, "interaction.queued", map[string]any{"queue_id": 1}),
-		ev(2, "interaction.offered", map[string]any{"queue_id": 1, "agent_id": 7, "private": true}),
-		ev(3, "interaction.queued", map[string]any{"queue_id": 2}),
-		ev(4, "agent.paused", map[string]any{"agent_id": 8}),
+		ev(1, "interaction.created", map[string]any{"queue_id": 1}),
+		ev(2, "interaction.offered", map[string]any{"queue_id": 2, "agent_id": 7, "private": true}),
+		ev(3, "interaction.created", map[string]any{"queue_id": 2}),
+		{ID: 4, Type: "agent.paused", SubjectType: "agent", SubjectID: &eight, Data: []byte(`{}`)},
+		{ID: 5, Type: "agent.paused", SubjectType: "agent", SubjectID: &seven, Data: []byte(`{}`)},
+		{ID: 6, Type: "setting.changed", SubjectType: "setting", Data: []byte(`{}`)},
+		{ID: 7, Type: "client_log.changed", SubjectType: "principal", SubjectID: &seven, Data: []byte(`{}`)},
+		{ID: 8, Type: "auth.login_failed", SubjectType: "principal", SubjectID: &eight, Data: []byte(`{"ip":"x"}`)},
 	})
-	want := map[*Subscriber][]int64{agent7: {1, 2}, agent8: {3, 4}, sup: {1, 2, 3, 4}, admin: {1, 2, 3, 4}}
+	// Agents: their queues' events, their own offers and presence, their own
+	// account changes; not each other's offers. The supervisor: his queue
+	// (offers included) and his agents' presence; never settings or sign-ins
+	// of others. The admin: everything.
+	want := map[*Subscriber][]int64{agent7: {1, 2, 3, 5, 7}, agent8: {3, 4, 8}, sup: {2, 3, 4},
+		admin: {1, 2, 3, 4, 5, 6, 7, 8}}
 	for s, ids := range want {
 		var got []int64
 		for len(s.C) > 0 {

@@ -312,6 +312,11 @@ func (db *DB) AgentInScope(ctx context.Context, agentID, profileID int64) (bool,
 	return n > 0, err
 }
 
+// AgentIDsInScope lists the agents a user profile may operate on.
+func (db *DB) AgentIDsInScope(ctx context.Context, profileID int64) ([]int64, error) {
+	return db.ids(ctx, `SELECT DISTINCT principal_id FROM `+agentScopeSQL+` AS scope`, profileID, profileID)
+}
+
 // UpdateAgent applies a patch and records which fields changed.
 func (db *DB) UpdateAgent(ctx context.Context, id int64, patch *staff.AgentPatch, actor int64) (*staff.Agent, error) {
 	a, err := db.Agent(ctx, id)

@@ -99,6 +99,11 @@ func (db *DB) DeleteQueue(ctx context.Context, id, actor int64) error {
 		if open > 0 {
 			return apperr.New(apperr.Conflict, "queue.in_use", open)
 		}
+		// Queues that moved overdue interactions here go back to keeping them.
+		if _, err := tx.exec(ctx, `UPDATE queues SET max_wait_action = 'keep', max_wait_queue_id = NULL, updated_at = ?
+			WHERE max_wait_queue_id = ?`, tx.now, id); err != nil {
+			return err
+		}
 		res, err := tx.exec(ctx, `DELETE FROM queues WHERE id = ?`, id)
 		if err != nil {
 			return err
