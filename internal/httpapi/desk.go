@@ -359,12 +359,25 @@ func (s *Server) interactionFor(r *http.Request) (*store.Interaction, error) {
 	return nil, apperr.New(apperr.Forbidden, "interaction.not_yours")
 }
 
+// interactionJSON adds, for a waiting interaction, its place in the queue
+// and the estimated wait.
+type interactionJSON struct {
+	*store.Interaction
+	Position      *int     `json:"position,omitempty"` // 1 = next
+	EstimatedWait *float64 `json:"estimated_wait_seconds,omitempty"`
+}
+
 func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) error {
 	it, err := s.interactionFor(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, it)
+	out := interactionJSON{Interaction: it}
+	if pos, wait, ok := s.acd.Position(it.ID); ok && it.Status == "waiting" {
+		secs := wait.Seconds()
+		out.Position, out.EstimatedWait = &pos, &secs
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

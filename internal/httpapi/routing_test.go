@@ -384,3 +384,22 @@ func TestAQueueTransferMovesTheInteractionToTheTargetQueue(t *testing.T) {
 		t.Fatalf("queue after transfer %v", it["queue_id"])
 	}
 }
+
+func TestAWaitingInteractionKnowsItsPlaceInTheQueue(t *testing.T) {
+	rs := newRoutingSite(t)
+	first := rs.newInteraction(t, rs.queue["id"])
+	second := rs.newInteraction(t, rs.queue["id"])
+	a := rs.admin.Do("GET", "/api/v1/interactions/"+first, nil).Map(t)
+	b := rs.admin.Do("GET", "/api/v1/interactions/"+second, nil).Map(t)
+	if a["position"] != float64(1) || b["position"] != float64(2) {
+		t.Fatalf("positions %v %v", a["position"], b["position"])
+	}
+	// After one accepted wait of 90 s, the estimate for the next in line is 90 s.
+	rs.site.Clock.Advance(90 * time.Second)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/interactions/"+first+"/accept", nil).Expect(t, 200)
+	b = rs.admin.Do("GET", "/api/v1/interactions/"+second, nil).Map(t)
+	if b["position"] != float64(1) || b["estimated_wait_seconds"] != float64(90) {
+		t.Fatalf("after one accept: %v", b)
+	}
+}
