@@ -324,3 +324,186 @@ export interface DeletedMember {
   full_name: string
   deleted_at: string
 }
+
+// --- routing: queue settings, agent profiles, pause reasons --------------
+
+/** How a queue picks the agents it offers an interaction to. */
+export const STRATEGIES = ['ring_all', 'round_robin', 'longest_idle', 'fewest_handled', 'random', 'linear'] as const
+export type Strategy = (typeof STRATEGIES)[number]
+
+/** What happens to an interaction that waited max_wait seconds. */
+export const MAX_WAIT_ACTIONS = ['keep', 'move', 'close_unmanaged'] as const
+export type MaxWaitAction = (typeof MAX_WAIT_ACTIONS)[number]
+
+/** How an agent belongs to a queue: added to it, through a team, or through his agent profile. */
+export const MEMBER_VIAS = ['direct', 'team', 'profile'] as const
+export type MemberVia = (typeof MEMBER_VIAS)[number]
+
+export interface QueueMember {
+  id: number
+  username: string
+  full_name: string
+  via: MemberVia
+  /** Lower is offered first (0–100). */
+  penalty: number
+}
+
+/** A queue with its routing settings (GET /queues/{id} adds the members). */
+export interface QueueSettings extends Queue {
+  description: string
+  strategy: Strategy
+  /** Seconds one offer lasts (5–86400). */
+  agent_timeout: number
+  /** Seconds an interaction may wait; 0 = no limit. */
+  max_wait: number
+  max_wait_action: MaxWaitAction
+  max_wait_queue_id: number | null
+  /** Higher is served first (-100–100). */
+  priority: number
+  created_at: string
+  updated_at: string
+  members: QueueMember[]
+}
+
+export type QueuePatch = Partial<
+  Pick<QueueSettings, 'name' | 'description' | 'strategy' | 'agent_timeout' | 'max_wait' | 'max_wait_action' | 'max_wait_queue_id' | 'priority'>
+>
+
+export interface NewQueue extends QueuePatch {
+  name: string
+  channel: QueueChannel
+}
+
+export interface ProfileQueue {
+  queue_id: number
+  name?: string
+  channel?: QueueChannel
+  penalty: number
+}
+
+export interface AgentProfile {
+  id: number
+  name: string
+  description: string
+  enabled: boolean
+  created_at: string
+  updated_at: string
+  agent_ids: number[]
+  queues: ProfileQueue[]
+  /** Agents logged in with it now. */
+  in_use: number
+}
+
+export interface AgentProfilePatch {
+  name?: string
+  description?: string
+  enabled?: boolean
+  agent_ids?: number[]
+  queues?: { queue_id: number; penalty: number }[]
+  /** Disable it although agents are using it (they keep it until they log out). */
+  confirm?: boolean
+}
+
+export interface PauseReason {
+  id: number
+  name: string
+  description: string
+  created_at: string
+}
+
+// --- presence, offers and interactions ------------------------------------
+
+/** An agent's login to routing (the work session, not the sign-in). */
+export interface Presence {
+  agent_id: number
+  logged_in_at: string
+  /** null: the Personal profile only. */
+  profile_id: number | null
+  profile_name: string
+  paused: boolean
+  /** null while paused: the default pause. */
+  pause_reason_id: number | null
+  pause_reason: string
+  paused_at: string | null
+}
+
+export interface ChannelLoad {
+  owned: number
+  offered: number
+}
+
+/** An interaction offered to an agent until expires_at. */
+export interface AgentOffer {
+  interaction_id: number
+  /** For a queue transfer, the target queue. */
+  queue_id: number
+  channel: QueueChannel | string
+  offered_at?: string
+  expires_at: string
+  /** When auto-answer accepts it for the agent. */
+  auto_accept_at?: string
+  transfer?: boolean
+}
+
+export interface RoutingView {
+  logged_in: boolean
+  paused: boolean
+  away: boolean
+  /** Queue id → the agent's penalty in it. */
+  active_queues: Record<string, number>
+  offers: AgentOffer[]
+  load: Record<string, ChannelLoad>
+}
+
+/** What the agent desktop starts from (GET /me/desk, and every presence action's answer). */
+export interface Desk {
+  presence: Presence | null
+  /** His enabled agent profiles; "Personal" (profile_id null) is implicit. */
+  profiles: Named[]
+  pause_reasons: Named[]
+  routing: RoutingView
+}
+
+export const INTERACTION_STATUSES = ['waiting', 'open', 'closed', 'closed_unmanaged'] as const
+export type InteractionStatus = (typeof INTERACTION_STATUSES)[number]
+
+export interface Interaction {
+  id: number
+  channel: QueueChannel | string
+  queue_id: number | null
+  subject: string
+  status: InteractionStatus
+  owner_id: number | null
+  first_agent_id?: number | null
+  priority?: number
+  enqueued_at?: string
+  created_at: string
+  closed_at: string | null
+}
+
+/** A logged-in agent on the realtime screen. */
+export interface LiveAgent extends Presence {
+  username: string
+  full_name: string
+  routing: RoutingView
+}
+
+export interface QueueLive {
+  queue_id: number
+  waiting: number[]
+  estimated_wait_seconds: number
+}
+
+export interface LiveQueue extends QueueSettings {
+  live: QueueLive
+}
+
+/** One login segment of an agent (report_member): data3/data4 are the profile's id and name. */
+export interface MemberRow {
+  id: number
+  agent_id: number
+  enter_at: string
+  exit_at: string | null
+  data3: string | null
+  data4: string | null
+}

@@ -5,8 +5,11 @@ import type { MenuItem } from 'primevue/menuitem'
 import { useAuthStore } from '../stores/auth'
 import { useNotify } from './useNotify'
 
-/** The user menu's actions; "log out everywhere" only where asked for. */
-export function useAccountMenu(options: { everywhere: boolean }) {
+/**
+ * The user menu's actions; "log out everywhere" only where asked for, and an
+ * area's own actions (extra) above "Log out".
+ */
+export function useAccountMenu(options: { everywhere: boolean; extra?: () => MenuItem[] }) {
   const { t } = useI18n()
   const router = useRouter()
   const notify = useNotify()
@@ -32,6 +35,7 @@ export function useAccountMenu(options: { everywhere: boolean }) {
     const items: MenuItem[] = [
       { label: t('userMenu.changePassword'), icon: 'pi pi-lock', command: () => router.push({ name: 'change-password' }) },
       { separator: true },
+      ...(options.extra?.() ?? []),
       { label: t('userMenu.logout'), icon: 'pi pi-sign-out', command: logout },
     ]
     if (options.everywhere) {

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest'
 import en from './locales/en.json'
 import itMessages from './locales/it.json'
 import {
+  INTERACTION_STATUSES,
   LOG_LEVELS,
+  MAX_WAIT_ACTIONS,
+  MEMBER_VIAS,
   PROFILE_RIGHTS,
   PROFILE_SECTIONS,
   QUEUE_CHANNELS,
   SIDEBAR_SECTIONS,
+  STRATEGIES,
   TYPOLOGIES,
 } from '../api/types'
 
@@ -23,6 +27,14 @@ const families: [string, readonly string[]][] = [
   ['userProfiles.rightNames', PROFILE_RIGHTS],
   ['staff.roles', ['admin', 'user', 'agent']],
   ['users.roleHelp', ['admin', 'user']],
+  ['queues.strategies', STRATEGIES],
+  ['queues.strategyHelp', STRATEGIES],
+  ['queues.maxWaitActions', MAX_WAIT_ACTIONS],
+  ['queues.viaNames', MEMBER_VIAS],
+  ['queues.viaHint', MEMBER_VIAS],
+  ['interactions.status', INTERACTION_STATUSES],
+  ['desk.state', ['offline', 'ready', 'paused', 'away']],
+  ['realtime.status', ['idle', 'connecting', 'open', 'reconnecting']],
 ]
 
 function lookup(tree: unknown, key: string): unknown {

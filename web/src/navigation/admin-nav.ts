@@ -45,6 +45,24 @@ export const adminNav: NavSection[] = [
         ],
       },
       {
+        name: 'admin-agent-profiles',
+        path: 'agent-profiles',
+        label: 'nav.agentProfiles',
+        icon: 'pi pi-objects-column',
+        component: () => import('../views/admin/AgentProfilesView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'agent_profiles', right: 'view' },
+        details: [
+          {
+            name: 'admin-agent-profile',
+            path: 'agent-profiles/:id(\\d+)',
+            title: 'agentProfiles.editTitle',
+            component: () => import('../views/admin/AgentProfileEditView.vue'),
+            right: { section: 'agent_profiles', right: 'read' },
+          },
+        ],
+      },
+      {
         name: 'admin-users',
         path: 'users',
         label: 'nav.users',
@@ -89,8 +107,49 @@ export const adminNav: NavSection[] = [
     ],
   },
   {
+    label: 'nav.contactCenter',
+    items: [
+      {
+        name: 'admin-realtime',
+        path: 'realtime',
+        label: 'nav.realtime',
+        icon: 'pi pi-chart-bar',
+        component: () => import('../views/admin/RealtimeView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'realtime', right: 'view' },
+      },
+      {
+        name: 'admin-queues',
+        path: 'queues',
+        label: 'nav.queues',
+        icon: 'pi pi-list',
+        component: () => import('../views/admin/QueuesView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'queues', right: 'view' },
+        details: [
+          {
+            name: 'admin-queue',
+            path: 'queues/:id(\\d+)',
+            title: 'queues.editTitle',
+            component: () => import('../views/admin/QueueEditView.vue'),
+            right: { section: 'queues', right: 'read' },
+          },
+        ],
+      },
+    ],
+  },
+  {
     label: 'nav.settings',
     items: [
+      {
+        name: 'admin-pause-reasons',
+        path: 'settings/pause-reasons',
+        label: 'nav.pauseReasons',
+        icon: 'pi pi-pause-circle',
+        component: () => import('../views/admin/PauseReasonsView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'settings', right: 'view' },
+      },
       {
         name: 'admin-security',
         path: 'settings/security',

@@ -36,7 +36,7 @@ describe('navigation', () => {
     expect(routes.map((r) => r.name)).toEqual(['x', 'y'])
     expect(routes[0]!.meta).toEqual({ title: 'x', kinds: ['admin'], rights: undefined, nav: 'x' })
 
-    const agentRoutes = navRoutes(adminNav).filter((r) => String(r.name).startsWith('admin-agent'))
+    const agentRoutes = navRoutes(adminNav).filter((r) => ['admin-agents', 'admin-agent'].includes(String(r.name)))
     expect(agentRoutes.map((r) => [r.name, r.path])).toEqual([
       ['admin-agents', 'agents'],
       ['admin-agent', 'agents/:id(\\d+)'],
@@ -68,9 +68,13 @@ describe('console navigation by rights', () => {
     expect(names(visibleSections(adminNav, admin))).toEqual([
       'admin-agents',
       'admin-teams',
+      'admin-agent-profiles',
       'admin-users',
       'admin-user-profiles',
       'admin-deleted-members',
+      'admin-realtime',
+      'admin-queues',
+      'admin-pause-reasons',
       'admin-security',
       'admin-api-tokens',
     ])
@@ -88,13 +92,42 @@ describe('console navigation by rights', () => {
     ])
   })
 
-  it('shows a user without staff rights nothing, whatever else the profile grants', () => {
+  it('shows a user without staff rights only the pages of the sections he has', () => {
     const access = userWith({ queues: ['view'], settings: ['view', 'read', 'edit', 'delete'] })
-    expect(visibleSections(adminNav, access)).toEqual([])
+    expect(names(visibleSections(adminNav, access))).toEqual(['admin-queues', 'admin-pause-reasons'])
+    expect(visibleSections(adminNav, userWith({ contacts: ['view'] }))).toEqual([])
+  })
+
+  it('shows each routing page by its own section: realtime, queues, agent profiles, settings', () => {
+    expect(names(visibleSections(adminNav, userWith({ realtime: ['view'] })))).toEqual(['admin-realtime'])
+    expect(names(visibleSections(adminNav, userWith({ agent_profiles: ['view'] })))).toEqual(['admin-agent-profiles'])
+    // The demo supervisor: staff, queues, realtime and reports, no settings.
+    const supervisor = userWith({ staff: ['view', 'read', 'edit', 'delete'], queues: ['view', 'read'], realtime: ['view', 'read'], reports: ['view'] })
+    expect(names(visibleSections(adminNav, supervisor))).toEqual([
+      'admin-agents',
+      'admin-teams',
+      'admin-deleted-members',
+      'admin-realtime',
+      'admin-queues',
+    ])
+  })
+
+  it('needs read on top of view for the queue and agent profile pages', () => {
+    const routes = navRoutes(adminNav)
+    expect(routes.find((r) => r.name === 'admin-queue')!.meta!.rights).toEqual([
+      { section: 'queues', right: 'view' },
+      { section: 'queues', right: 'read' },
+    ])
+    expect(routes.find((r) => r.name === 'admin-agent-profile')!.meta!.rights).toEqual([
+      { section: 'agent_profiles', right: 'view' },
+      { section: 'agent_profiles', right: 'read' },
+    ])
   })
 
   it('keeps admin-only pages from users even with every right', () => {
     const all = userWith({ staff: ['view', 'read', 'edit', 'delete'], settings: ['view', 'read', 'edit', 'delete'] })
+    const security = adminNav.flatMap((s) => s.items).find((i) => i.name === 'admin-security')!
+    expect(canOpen(security, all)).toBe(false)
     const users = adminNav[0]!.items.find((i) => i.name === 'admin-users')!
     expect(canOpen(users, all)).toBe(false)
     expect(canOpen(users, admin)).toBe(true)
