@@ -438,3 +438,13 @@ func (s *Server) memberReport(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"items": rows})
 	return nil
 }
+
+// myInteractions lists the open interactions the agent owns.
+func (s *Server) myInteractions(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.db.OwnedInteractions(r.Context(), callerFrom(r.Context()).ID())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}

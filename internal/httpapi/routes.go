@@ -153,6 +153,7 @@ func (s *Server) table() []route {
 			rt("POST", "/api/v1/me/pause", AgentOnly, s.myPause),
 			rt("POST", "/api/v1/me/resume", AgentOnly, s.myResume),
 			rt("GET", "/api/v1/me/transfer-targets", AgentOnly, s.transferTargets),
+			rt("GET", "/api/v1/me/interactions", AgentOnly, s.myInteractions),
 
 			rt("POST", "/api/v1/agents/{id}/pause", realtimeEdit, s.pauseAgent),
 			rt("POST", "/api/v1/agents/{id}/resume", realtimeEdit, s.resumeAgent),

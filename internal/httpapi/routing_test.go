@@ -403,3 +403,20 @@ func TestAWaitingInteractionKnowsItsPlaceInTheQueue(t *testing.T) {
 		t.Fatalf("after one accept: %v", b)
 	}
 }
+
+func TestMyInteractionsListsWhatTheAgentOwns(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	a := rs.newInteraction(t, rs.queue["id"])
+	b := rs.newInteraction(t, rs.queue["id"])
+	rs.mario.Do("POST", "/api/v1/interactions/"+a+"/accept", nil).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/interactions/"+b+"/accept", nil).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/interactions/"+a+"/close", nil).Expect(t, 200)
+	items := rs.mario.Do("GET", "/api/v1/me/interactions", nil).Expect(t, 200).Map(t)["items"].([]any)
+	if len(items) != 1 || idOf(items[0].(map[string]any)) != b {
+		t.Fatalf("mine %v", items)
+	}
+	if len(rs.giula.Do("GET", "/api/v1/me/interactions", nil).Map(t)["items"].([]any)) != 0 {
+		t.Fatal("giulia sees mario's interactions")
+	}
+}

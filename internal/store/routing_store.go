@@ -166,3 +166,21 @@ func (db *DB) OpenInteractions(ctx context.Context) ([]*Interaction, error) {
 	}
 	return out, rows.Err()
 }
+
+// OwnedInteractions lists an agent's open interactions, newest first.
+func (db *DB) OwnedInteractions(ctx context.Context, agentID int64) ([]*Interaction, error) {
+	rows, err := db.query(ctx, interactionSelect+` WHERE owner_id = ? AND status = 'open' ORDER BY id DESC`, agentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*Interaction{}
+	for rows.Next() {
+		it, err := scanInteraction(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
