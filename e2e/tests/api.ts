@@ -40,6 +40,16 @@ export class Api {
     return this.call('POST', '/agents', { username, full_name: `Agent ${username}`, email, password });
   }
 
+  /** Creates an agent ready to sign in with `password` (first change done). */
+  async readyAgent(username: string, password = 'Ready-Pass1', queueIds: number[] = []) {
+    const agent = await this.createAgent(username);
+    const own = new Api();
+    await own.login(username, 'Temp-Pass1');
+    await own.call('POST', '/auth/password', { current_password: 'Temp-Pass1', new_password: password });
+    if (queueIds.length) await this.call('PUT', `/agents/${agent.id}/queues`, { queue_ids: queueIds });
+    return agent;
+  }
+
   async security(patch: Record<string, unknown>) {
     const cur = await this.call('GET', '/settings/security');
     return this.call('PUT', '/settings/security', { ...cur, ...patch });
