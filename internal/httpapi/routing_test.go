@@ -10,6 +10,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/switchboard-cc/switchboard/internal/app/apptest"
+	"github.com/switchboard-cc/switchboard/internal/store"
+	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
 // routingSite is a site with a ring-all chat queue and two signed-in agents.
@@ -24,7 +26,12 @@ type routingSite struct {
 
 func newRoutingSite(t *testing.T) *routingSite {
 	t.Helper()
-	site := apptest.Start(t, apptest.Options{})
+	return newRoutingSiteOn(t, store.SQLite)
+}
+
+func newRoutingSiteOn(t *testing.T, d store.Dialect) *routingSite {
+	t.Helper()
+	site := apptest.Start(t, apptest.Options{Dialect: d})
 	admin := site.Admin(t)
 	q := admin.Do("POST", "/api/v1/queues", map[string]any{"name": "Support chat", "channel": "chat", "strategy": "ring_all",
 		"agent_timeout": 30}).Expect(t, 201).Map(t)
@@ -179,7 +186,10 @@ func TestTransferTimesOutAndReturnsToTheOwner(t *testing.T) {
 }
 
 func TestRoutingSurvivesARestart(t *testing.T) {
-	rs := newRoutingSite(t)
+	storetest.Dialects(t, func(t *testing.T, d store.Dialect) { routingSurvivesARestart(t, newRoutingSiteOn(t, d)) })
+}
+
+func routingSurvivesARestart(t *testing.T, rs *routingSite) {
 	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
 	rs.giula.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
 	waiting := rs.newInteraction(t, rs.queue["id"])
@@ -419,4 +429,42 @@ func TestMyInteractionsListsWhatTheAgentOwns(t *testing.T) {
 	if len(rs.giula.Do("GET", "/api/v1/me/interactions", nil).Map(t)["items"].([]any)) != 0 {
 		t.Fatal("giulia sees mario's interactions")
 	}
+}
+
+func TestAutoAnswerAssignsAfterTheAgentsDelay(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.admin.Do("PATCH", "/api/v1/agents/"+rs.marioID, map[string]any{"channels": map[string]any{
+		"chat": map[string]any{"auto_answer": true, "auto_answer_delay": 5}}}).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	id := rs.newInteraction(t, rs.queue["id"])
+	rs.site.Clock.Advance(4 * time.Second)
+	if it := rs.admin.Do("GET", "/api/v1/interactions/"+id, nil).Map(t); it["status"] != "waiting" {
+		t.Fatalf("answered before the delay: %v", it)
+	}
+	rs.site.Clock.Advance(time.Second)
+	it := rs.admin.Do("GET", "/api/v1/interactions/"+id, nil).Map(t)
+	if it["status"] != "open" || idOf(map[string]any{"id": it["owner_id"]}) != rs.marioID {
+		t.Fatalf("not auto-answered: %v", it)
+	}
+}
+
+func TestCapacityLimitsOffersPerChannel(t *testing.T) {
+	rs := newRoutingSite(t)
+	rs.admin.Do("PATCH", "/api/v1/agents/"+rs.marioID, map[string]any{"channels": map[string]any{
+		"chat": map[string]any{"capacity": 1}}}).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	first := rs.newInteraction(t, rs.queue["id"])
+	rs.newInteraction(t, rs.queue["id"])
+	if o := offers(t, rs.mario); len(o) != 1 {
+		t.Fatalf("capacity 1 but %d offers", len(o))
+	}
+	rs.mario.Do("POST", "/api/v1/interactions/"+first+"/accept", nil).Expect(t, 200)
+	if len(offers(t, rs.mario)) != 0 {
+		t.Fatal("offered beyond capacity")
+	}
+	rs.mario.Do("POST", "/api/v1/interactions/"+first+"/close", nil).Expect(t, 200)
+	if o := offers(t, rs.mario); len(o) != 1 {
+		t.Fatalf("not offered the next one after closing: %v", o)
+	}
+
 }
