@@ -28,16 +28,6 @@ func upload(r route, limit int64) route {
 	return r
 }
 
-// Routes lists every API route as "METHOD /path" with its access rule, for
-// the OpenAPI check and the docs.
-func (s *Server) Routes() []string {
-	var out []string
-	for _, r := range s.table() {
-		out = append(out, r.method+" "+r.path+"  ["+r.access.Name+"]")
-	}
-	return out
-}
-
 var (
 	staffView   = Section(staff.SectionStaff, staff.View)
 	staffRead   = Section(staff.SectionStaff, staff.Read)

@@ -227,12 +227,6 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, p UserPatch, fields []st
 	})
 }
 
-// SetUserProfile assigns a profile at creation time.
-func (db *DB) SetUserProfile(ctx context.Context, id int64, profileID *int64) error {
-	_, err := db.exec(ctx, `UPDATE principals SET user_profile_id = ? WHERE id = ?`, nullID(profileID), id)
-	return err
-}
-
 // CreateUser stores an admin or supervisor with a profile in one transaction.
 func (db *DB) CreateUser(ctx context.Context, p auth.Principal, profileID *int64, actor int64) (*auth.Principal, error) {
 	var out *auth.Principal
