@@ -59,6 +59,18 @@ const (
 	UserProfileCreated     Type = "user_profile.created"
 	UserProfileUpdated     Type = "user_profile.updated"
 	UserProfileDeleted     Type = "user_profile.deleted"
+	TagCreated             Type = "tag.created"
+	TagUpdated             Type = "tag.updated"
+	TagDeleted             Type = "tag.deleted"
+	DispositionCreated     Type = "disposition.created"
+	DispositionUpdated     Type = "disposition.updated"
+	DispositionDeleted     Type = "disposition.deleted"
+	CannedAnswerCreated    Type = "canned_answer.created"
+	CannedAnswerUpdated    Type = "canned_answer.updated"
+	CannedAnswerDeleted    Type = "canned_answer.deleted"
+	SubStatusCreated       Type = "sub_status.created"
+	SubStatusUpdated       Type = "sub_status.updated"
+	SubStatusDeleted       Type = "sub_status.deleted"
 )
 
 // Event is one row of the log. ActorID is the principal who caused it (nil for

@@ -36,6 +36,9 @@ var (
 
 	realtimeView = Section(staff.SectionRealtime, staff.View)
 	realtimeEdit = Section(staff.SectionRealtime, staff.Edit)
+
+	settingsEdit   = Section(staff.SectionSettings, staff.Edit)
+	settingsDelete = Section(staff.SectionSettings, staff.Delete)
 )
 
 // table is the route table: each route with the rule the server enforces.
@@ -133,6 +136,27 @@ func (s *Server) table() []route {
 			rt("GET", "/api/v1/lists/{id}", Section(staff.SectionContacts, staff.Read), s.getList),
 			rt("PATCH", "/api/v1/lists/{id}", Section(staff.SectionContacts, staff.Edit), s.patchList),
 			rt("DELETE", "/api/v1/lists/{id}", Section(staff.SectionContacts, staff.Delete), s.deleteList),
+
+			rt("GET", "/api/v1/tags", AnyPrincipal, s.listTags),
+			rt("POST", "/api/v1/tags", settingsEdit, s.createTag),
+			rt("GET", "/api/v1/tags/{id}", AnyPrincipal, s.getTag),
+			rt("PATCH", "/api/v1/tags/{id}", settingsEdit, s.patchTag),
+			rt("DELETE", "/api/v1/tags/{id}", settingsDelete, s.deleteTag),
+			rt("GET", "/api/v1/dispositions", AnyPrincipal, s.listDispositions),
+			rt("POST", "/api/v1/dispositions", settingsEdit, s.createDisposition),
+			rt("GET", "/api/v1/dispositions/{id}", AnyPrincipal, s.getDisposition),
+			rt("PATCH", "/api/v1/dispositions/{id}", settingsEdit, s.patchDisposition),
+			rt("DELETE", "/api/v1/dispositions/{id}", settingsDelete, s.deleteDisposition),
+			rt("GET", "/api/v1/canned-answers", AnyPrincipal, s.listCannedAnswers),
+			rt("POST", "/api/v1/canned-answers", settingsEdit, s.createCannedAnswer),
+			rt("GET", "/api/v1/canned-answers/{id}", AnyPrincipal, s.getCannedAnswer),
+			rt("PATCH", "/api/v1/canned-answers/{id}", settingsEdit, s.patchCannedAnswer),
+			rt("DELETE", "/api/v1/canned-answers/{id}", settingsDelete, s.deleteCannedAnswer),
+			rt("GET", "/api/v1/sub-statuses", AnyPrincipal, s.listSubStatuses),
+			rt("POST", "/api/v1/sub-statuses", settingsEdit, s.createSubStatus),
+			rt("GET", "/api/v1/sub-statuses/{id}", AnyPrincipal, s.getSubStatus),
+			rt("PATCH", "/api/v1/sub-statuses/{id}", settingsEdit, s.patchSubStatus),
+			rt("DELETE", "/api/v1/sub-statuses/{id}", settingsDelete, s.deleteSubStatus),
 
 			rt("GET", "/api/v1/ws", AnyPrincipal, s.realtimeSocket),
 			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),
