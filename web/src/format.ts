@@ -25,3 +25,15 @@ export function initials(fullName: string, username: string): string {
   else letters = Array.from(username).slice(0, 2).join('')
   return letters.toUpperCase()
 }
+
+/**
+ * The first line of a text with something in it, for a one-line preview
+ * (a canned answer's body in a list): trimmed, and cut to max characters
+ * with an ellipsis. Empty when the text is blank.
+ */
+export function firstLine(text: string | null | undefined, max = 80): string {
+  const line = (text ?? '').split(/\r\n|\r|\n/).map((l) => l.trim()).find(Boolean) ?? ''
+  const chars = Array.from(line)
+  if (chars.length <= max) return line
+  return chars.slice(0, Math.max(1, max - 1)).join('').trimEnd() + '…'
+}

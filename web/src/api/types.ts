@@ -411,6 +411,71 @@ export interface PauseReason {
   created_at: string
 }
 
+// --- catalogs (settings) ---------------------------------------------------
+
+/** A label for contacts and interactions, shown in its colour. */
+export interface Tag {
+  id: number
+  name: string
+  /** "#rrggbb" */
+  colour: string
+  description: string
+  created_at: string
+  updated_at: string
+}
+
+export interface TagInput {
+  name: string
+  colour: string
+  description: string
+}
+
+/** How an interaction ended, picked by the agent when wrapping it up. */
+export interface Disposition {
+  id: number
+  name: string
+  description: string
+  /** null: global, for every account. */
+  account_id: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface DispositionInput {
+  name: string
+  description: string
+}
+
+/** A prepared text agents insert in their replies. */
+export interface CannedAnswer {
+  id: number
+  title: string
+  body: string
+  account_id: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface CannedAnswerInput {
+  title: string
+  body: string
+}
+
+/** A finer status for an open interaction; the built-in "Pending" can be neither renamed nor deleted. */
+export interface SubStatus {
+  id: number
+  name: string
+  description: string
+  builtin: boolean
+  created_at: string
+  updated_at: string
+}
+
+export interface SubStatusInput {
+  name: string
+  description: string
+}
+
 // --- presence, offers and interactions ------------------------------------
 
 /** An agent's login to routing (the work session, not the sign-in). */

@@ -75,6 +75,10 @@ describe('console navigation by rights', () => {
       'admin-realtime',
       'admin-queues',
       'admin-pause-reasons',
+      'admin-tags',
+      'admin-dispositions',
+      'admin-canned-answers',
+      'admin-sub-statuses',
       'admin-security',
       'admin-api-tokens',
     ])
@@ -94,7 +98,14 @@ describe('console navigation by rights', () => {
 
   it('shows a user without staff rights only the pages of the sections he has', () => {
     const access = userWith({ queues: ['view'], settings: ['view', 'read', 'edit', 'delete'] })
-    expect(names(visibleSections(adminNav, access))).toEqual(['admin-queues', 'admin-pause-reasons'])
+    expect(names(visibleSections(adminNav, access))).toEqual([
+      'admin-queues',
+      'admin-pause-reasons',
+      'admin-tags',
+      'admin-dispositions',
+      'admin-canned-answers',
+      'admin-sub-statuses',
+    ])
     expect(visibleSections(adminNav, userWith({ contacts: ['view'] }))).toEqual([])
   })
 
@@ -110,6 +121,21 @@ describe('console navigation by rights', () => {
       'admin-realtime',
       'admin-queues',
     ])
+  })
+
+  it('shows the settings catalogs to a user with settings view alone (the buttons need edit and delete)', () => {
+    const routes = navRoutes(adminNav)
+    for (const [name, path] of [
+      ['admin-tags', 'settings/tags'],
+      ['admin-dispositions', 'settings/dispositions'],
+      ['admin-canned-answers', 'settings/canned-answers'],
+      ['admin-sub-statuses', 'settings/sub-statuses'],
+    ]) {
+      const route = routes.find((r) => r.name === name)!
+      expect(route.path, name).toBe(path)
+      expect(route.meta!.rights, name).toEqual([{ section: 'settings', right: 'view' }])
+    }
+    expect(names(visibleSections(adminNav, userWith({ settings: ['view'] })))).toContain('admin-canned-answers')
   })
 
   it('needs read on top of view for the queue and agent profile pages', () => {
