@@ -90,6 +90,12 @@ func TestDemoSeedsOnceAndKeepsChanges(t *testing.T) {
 	if len(agent.Queues) != 2 || agent.Extension == "" {
 		t.Fatalf("demo agent is in queues %v", agent.Queues)
 	}
+	if answers, _ := a.DB.CannedAnswers(ctx, ""); len(answers) < 2 {
+		t.Fatalf("demo canned answers %v", answers)
+	}
+	if tags, _ := a.DB.Tags(ctx); len(tags) < 2 {
+		t.Fatalf("demo tags %v", tags)
+	}
 	// The demo supervisor sees the demo agents through his profile's queues.
 	sup, _ := a.DB.PrincipalByUsername(ctx, "sara.supervisor")
 	prof, _ := a.DB.UserProfileOf(ctx, sup.ID)

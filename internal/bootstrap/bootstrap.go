@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/conversation"
 	"github.com/switchboard-cc/switchboard/internal/i18n"
 	"github.com/switchboard-cc/switchboard/internal/staff"
 	"github.com/switchboard-cc/switchboard/internal/store"
@@ -112,7 +113,36 @@ func SeedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	if err := db.SetTeamQueues(ctx, team.ID, []int64{chat.ID, whatsapp.ID}, 0); err != nil {
 		return err
 	}
+	if err := seedDemoCatalogs(ctx, db); err != nil {
+		return err
+	}
 	log.Info("seeded the demo site", "agents", "mario.rossi, giulia.bianchi, luca.verdi", "supervisor", "sara.supervisor",
 		"password", DemoPassword, "team", team.Name, "queues", "Chat support, WhatsApp sales")
+	return nil
+}
+
+// seedDemoCatalogs adds the tags, dispositions and canned answers agents use
+// when they handle the demo's interactions.
+func seedDemoCatalogs(ctx context.Context, db *store.DB) error {
+	for _, t := range []conversation.Tag{{Name: "VIP", Colour: "#d97706", Description: "Customers with a premium contract"},
+		{Name: "Complaint", Colour: "#dc2626"}, {Name: "Sales lead", Colour: "#16a34a"}} {
+		if _, err := db.SaveTag(ctx, &t, 0); err != nil {
+			return fmt.Errorf("bootstrap: demo tag: %w", err)
+		}
+	}
+	for _, name := range []string{"Solved", "Call back", "Not interested"} {
+		if _, err := db.SaveDisposition(ctx, &conversation.Disposition{Name: name}, 0); err != nil {
+			return fmt.Errorf("bootstrap: demo disposition: %w", err)
+		}
+	}
+	for _, c := range []conversation.CannedAnswer{
+		{Title: "Greeting", Body: "Hello, thanks for contacting us! How can I help you today?"},
+		{Title: "Closing", Body: "Is there anything else I can do for you? Have a nice day!"},
+		{Title: "Refund policy", Body: "Refunds are issued within 14 days of the request, to the original payment method."},
+	} {
+		if _, err := db.SaveCannedAnswer(ctx, &c, 0); err != nil {
+			return fmt.Errorf("bootstrap: demo canned answer: %w", err)
+		}
+	}
 	return nil
 }
