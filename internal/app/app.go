@@ -86,7 +86,8 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 		webFS = nil
 	}
 	srv := httpapi.New(db, authSvc, clk, log, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes,
-		SecureCookie: strings.HasPrefix(cfg.BaseURL, "https://"), OpenAPI: docs.OpenAPI, AwayAfter: cfg.AwayAfter}, webFS, reg)
+		SecureCookie: strings.HasPrefix(cfg.BaseURL, "https://"), OpenAPI: docs.OpenAPI, AwayAfter: cfg.AwayAfter,
+		BaseURL: cfg.BaseURL}, webFS, reg)
 	db.OnCommit(srv.Hub().Publish)
 	engine, err := acd.New(ctx, db, clk, log, acd.Options{RequeueOnLogout: cfg.RequeueOnLogout})
 	if err != nil {

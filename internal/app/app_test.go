@@ -90,7 +90,7 @@ func TestDemoSeedsOnceAndKeepsChanges(t *testing.T) {
 	if len(agent.Queues) != 2 || agent.Extension == "" {
 		t.Fatalf("demo agent is in queues %v", agent.Queues)
 	}
-	if answers, _ := a.DB.CannedAnswers(ctx, ""); len(answers) < 2 {
+	if answers, _ := a.DB.CannedAnswers(ctx, "", nil); len(answers) < 2 {
 		t.Fatalf("demo canned answers %v", answers)
 	}
 	if tags, _ := a.DB.Tags(ctx); len(tags) < 2 {

@@ -1,6 +1,7 @@
 // Package conversation holds the rules of interactions. For now it has the
-// admin catalogs agents use while handling them: tags, dispositions, canned
-// answers and the sub-statuses of an open interaction.
+// accounts (channel entry points, starting with chat websites) and the admin
+// catalogs agents use while handling interactions: tags, dispositions,
+// canned answers and the sub-statuses of an open interaction.
 package conversation
 
 import (
@@ -39,8 +40,9 @@ func (t *Tag) Validate(f apperr.FieldErrors) {
 }
 
 // Disposition is an outcome label set when closing an interaction. AccountID
-// nil is a global disposition; per-account ones arrive with the channels.
-// Its name is unique ignoring case within its scope.
+// nil is a global disposition, otherwise it belongs to that account (the
+// store checks that it exists). Its name is unique ignoring case within its
+// scope.
 type Disposition struct {
 	ID          int64     `json:"id"`
 	AccountID   *int64    `json:"account_id"`
@@ -55,12 +57,11 @@ func (d *Disposition) Validate(f apperr.FieldErrors) {
 	d.Name, d.Description = strings.TrimSpace(d.Name), strings.TrimSpace(d.Description)
 	validateText(f, "name", d.Name, 100, true)
 	validateText(f, "description", d.Description, 500, false)
-	validateAccount(f, d.AccountID)
 }
 
 // CannedAnswer is a ready text an agent inserts in a reply. AccountID nil is
-// a global answer; per-account ones arrive with the channels. Its title is
-// unique ignoring case within its scope.
+// a global answer, otherwise a local one of that account (the store checks
+// that it exists). Its title is unique ignoring case within its scope.
 type CannedAnswer struct {
 	ID        int64     `json:"id"`
 	AccountID *int64    `json:"account_id"`
@@ -80,7 +81,6 @@ func (c *CannedAnswer) Validate(f apperr.FieldErrors) {
 	} else {
 		validateText(f, "body", c.Body, 5000, false)
 	}
-	validateAccount(f, c.AccountID)
 }
 
 // SubStatus is a sub-status of an open interaction, such as the built-in
@@ -116,12 +116,5 @@ func validateText(f apperr.FieldErrors, field, v string, max int, required bool)
 		f.Add(field, "field.required")
 	case len([]rune(v)) > max:
 		f.Add(field, "field.too_long", max)
-	}
-}
-
-// validateAccount refuses per-account entries until accounts exist.
-func validateAccount(f apperr.FieldErrors, id *int64) {
-	if id != nil {
-		f.Add("account_id", "account.not_yet")
 	}
 }

@@ -71,6 +71,10 @@ const (
 	SubStatusCreated       Type = "sub_status.created"
 	SubStatusUpdated       Type = "sub_status.updated"
 	SubStatusDeleted       Type = "sub_status.deleted"
+	AccountCreated         Type = "account.created"
+	AccountUpdated         Type = "account.updated"
+	AccountDeleted         Type = "account.deleted"
+	AccountKeyRotated      Type = "account.key_rotated"
 )
 
 // Event is one row of the log. ActorID is the principal who caused it (nil for

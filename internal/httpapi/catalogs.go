@@ -102,8 +102,26 @@ func (s *Server) deleteTag(w http.ResponseWriter, r *http.Request) error {
 
 // ---- dispositions
 
+// queryAccount reads the optional account_id query parameter that narrows
+// a catalog to the global entries and that account's.
+func queryAccount(r *http.Request) (*int64, error) {
+	if r.URL.Query().Get("account_id") == "" {
+		return nil, nil
+	}
+	id, err := queryInt(r, "account_id", 0, 1, 1<<62)
+	if err != nil {
+		return nil, err
+	}
+	a := int64(id)
+	return &a, nil
+}
+
 func (s *Server) listDispositions(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.db.Dispositions(r.Context())
+	account, err := queryAccount(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.db.Dispositions(r.Context(), account)
 	if err != nil {
 		return err
 	}
@@ -185,7 +203,11 @@ func (s *Server) deleteDisposition(w http.ResponseWriter, r *http.Request) error
 // ---- canned answers
 
 func (s *Server) listCannedAnswers(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.db.CannedAnswers(r.Context(), strings.TrimSpace(r.URL.Query().Get("q")))
+	account, err := queryAccount(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.db.CannedAnswers(r.Context(), strings.TrimSpace(r.URL.Query().Get("q")), account)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func TestTagsAreManagedWithUniqueNamesAndColours(t *testing.T) {
 	})
 }
 
-func TestDispositionsAreGlobalUntilChannelsExist(t *testing.T) {
+func TestDispositionsAreGlobalOrPerAccount(t *testing.T) {
 	bothDialects(t, func(t *testing.T, site *apptest.Site) {
 		admin := site.Admin(t)
 		sold := admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "Sold", "description": "Closed a sale"}).Expect(t, 201).Map(t)
@@ -70,23 +70,46 @@ func TestDispositionsAreGlobalUntilChannelsExist(t *testing.T) {
 		if f := fields(t, admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "SOLD"}).Expect(t, 409)); f["name"] == nil {
 			t.Fatalf("duplicate fields %v", f)
 		}
-		r := admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "Local", "account_id": 3}).Expect(t, 400)
-		if f := fields(t, r); !strings.Contains(f["account_id"].(string), "channels") {
-			t.Fatalf("account_id fields %v", f)
+		shop := admin.Do("POST", "/api/v1/websites", map[string]any{"name": "Shop"}).Expect(t, 201).Map(t)
+		other := admin.Do("POST", "/api/v1/websites", map[string]any{"name": "Blog"}).Expect(t, 201).Map(t)
+		if f := fields(t, admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "Local", "account_id": 999}).Expect(t, 400)); f["account_id"] == nil {
+			t.Fatalf("unknown account fields %v", f)
 		}
-		admin.Do("PATCH", "/api/v1/dispositions/"+idOf(sold), map[string]any{"account_id": 3}).Expect(t, 400)
+		admin.Do("PATCH", "/api/v1/dispositions/"+idOf(sold), map[string]any{"account_id": 999}).Expect(t, 400)
+		local := admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "Refund", "account_id": shop["id"]}).Expect(t, 201).Map(t)
+		if local["account_id"] != shop["id"] {
+			t.Fatalf("local disposition %v", local)
+		}
+		// Names are unique within their scope only.
+		admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "sold", "account_id": shop["id"]}).Expect(t, 201)
+		admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "REFUND", "account_id": shop["id"]}).Expect(t, 409)
+		admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "Spam", "account_id": other["id"]}).Expect(t, 201)
 		admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "No answer", "account_id": nil}).Expect(t, 201)
 		got := admin.Do("PATCH", "/api/v1/dispositions/"+idOf(sold), map[string]any{"name": "Sale"}).Expect(t, 200).Map(t)
 		if got["name"] != "Sale" || got["description"] != "Closed a sale" {
 			t.Fatalf("patched %v", got)
 		}
 		admin.Do("PATCH", "/api/v1/dispositions/"+idOf(sold), map[string]any{"name": "no ANSWER"}).Expect(t, 409)
-		if list := items(t, admin.Do("GET", "/api/v1/dispositions", nil)); len(list) != 2 || list[0]["name"] != "No answer" {
+		if list := items(t, admin.Do("GET", "/api/v1/dispositions", nil)); len(list) != 5 || list[0]["name"] != "No answer" {
 			t.Fatalf("dispositions %v", list)
 		}
+		var names []string
+		for _, d := range items(t, admin.Do("GET", "/api/v1/dispositions?account_id="+idOf(shop), nil)) {
+			names = append(names, d["name"].(string))
+		}
+		if strings.Join(names, ",") != "No answer,Sale,Refund,sold" {
+			t.Fatalf("shop dispositions %v", names)
+		}
+		admin.Do("GET", "/api/v1/dispositions?account_id=x", nil).Expect(t, 400)
 		admin.Do("DELETE", "/api/v1/dispositions/"+idOf(sold), nil).Expect(t, 204)
-		if list := items(t, admin.Do("GET", "/api/v1/dispositions", nil)); len(list) != 1 {
+		if list := items(t, admin.Do("GET", "/api/v1/dispositions", nil)); len(list) != 4 {
 			t.Fatalf("after delete %v", list)
+		}
+		// Deleting an account deletes its local entries (on SQLite too).
+		admin.Do("DELETE", "/api/v1/websites/"+idOf(shop), nil).Expect(t, 204)
+		admin.Do("GET", "/api/v1/dispositions/"+idOf(local), nil).Expect(t, 404)
+		if list := items(t, admin.Do("GET", "/api/v1/dispositions", nil)); len(list) != 2 {
+			t.Fatalf("after deleting the account %v", list)
 		}
 	})
 }
@@ -113,6 +136,24 @@ func TestCannedAnswersAreFoundByTitle(t *testing.T) {
 		if f := fields(t, admin.Do("POST", "/api/v1/canned-answers", map[string]any{"title": "Local", "body": "x", "account_id": 1}).Expect(t, 400)); f["account_id"] == nil {
 			t.Fatalf("account fields %v", f)
 		}
+		shop := admin.Do("POST", "/api/v1/websites", map[string]any{"name": "Shop"}).Expect(t, 201).Map(t)
+		blog := admin.Do("POST", "/api/v1/websites", map[string]any{"name": "Blog"}).Expect(t, 201).Map(t)
+		admin.Do("POST", "/api/v1/canned-answers", map[string]any{"title": "Shop hours", "body": "Open 24/7.", "account_id": shop["id"]}).Expect(t, 201)
+		admin.Do("POST", "/api/v1/canned-answers", map[string]any{"title": "Greeting", "body": "Welcome to the shop!", "account_id": shop["id"]}).Expect(t, 201)
+		admin.Do("POST", "/api/v1/canned-answers", map[string]any{"title": "Blog hours", "body": "Never.", "account_id": blog["id"]}).Expect(t, 201)
+		for q, want := range map[string]int{"": 5, "hours": 2, "greet": 2, "blog": 0} {
+			got := items(t, admin.Do("GET", "/api/v1/canned-answers?account_id="+idOf(shop)+"&q="+q, nil))
+			if len(got) != want {
+				t.Fatalf("shop q=%q: %v", q, got)
+			}
+		}
+		for _, c := range items(t, admin.Do("GET", "/api/v1/canned-answers?account_id="+idOf(shop), nil)) {
+			if c["account_id"] != nil && c["account_id"] != shop["id"] {
+				t.Fatalf("another account's answer %v", c)
+			}
+		}
+		admin.Do("DELETE", "/api/v1/websites/"+idOf(shop), nil).Expect(t, 204)
+		admin.Do("DELETE", "/api/v1/websites/"+idOf(blog), nil).Expect(t, 204)
 		for q, want := range map[string]int{"": 3, "OPEN": 1, "ee": 1, "%": 1, "zzz": 0} {
 			got := items(t, admin.Do("GET", "/api/v1/canned-answers?q="+strings.ReplaceAll(q, "%", "%25"), nil))
 			if len(got) != want {

@@ -37,6 +37,11 @@ var (
 	realtimeView = Section(staff.SectionRealtime, staff.View)
 	realtimeEdit = Section(staff.SectionRealtime, staff.Edit)
 
+	channelsView   = Section(staff.SectionChannels, staff.View)
+	channelsRead   = Section(staff.SectionChannels, staff.Read)
+	channelsEdit   = Section(staff.SectionChannels, staff.Edit)
+	channelsDelete = Section(staff.SectionChannels, staff.Delete)
+
 	settingsEdit   = Section(staff.SectionSettings, staff.Edit)
 	settingsDelete = Section(staff.SectionSettings, staff.Delete)
 )
@@ -157,6 +162,15 @@ func (s *Server) table() []route {
 			rt("GET", "/api/v1/sub-statuses/{id}", AnyPrincipal, s.getSubStatus),
 			rt("PATCH", "/api/v1/sub-statuses/{id}", settingsEdit, s.patchSubStatus),
 			rt("DELETE", "/api/v1/sub-statuses/{id}", settingsDelete, s.deleteSubStatus),
+
+			rt("GET", "/api/v1/accounts", AnyPrincipal, s.listAccounts),
+			rt("GET", "/api/v1/websites", channelsView, s.listWebsites),
+			rt("POST", "/api/v1/websites", channelsEdit, s.createWebsite),
+			rt("GET", "/api/v1/websites/{id}", channelsRead, s.getWebsite),
+			rt("PATCH", "/api/v1/websites/{id}", channelsEdit, s.patchWebsite),
+			rt("DELETE", "/api/v1/websites/{id}", channelsDelete, s.deleteWebsite),
+			rt("POST", "/api/v1/websites/{id}/rotate-key", channelsEdit, s.rotateWebsiteKey),
+			rt("GET", "/api/v1/websites/{id}/snippet", channelsRead, s.websiteSnippet),
 
 			rt("GET", "/api/v1/ws", AnyPrincipal, s.realtimeSocket),
 			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),

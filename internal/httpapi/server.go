@@ -30,6 +30,7 @@ type Config struct {
 	SecureCookie bool // set the Secure flag: the site is served over https
 	OpenAPI      []byte
 	AwayAfter    time.Duration // an agent with no socket this long is away
+	BaseURL      string        // the public URL of the site, without a trailing slash (widget snippets)
 }
 
 // Server is the HTTP side of Switchboard.

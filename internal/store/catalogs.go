@@ -32,6 +32,16 @@ func (tx *Tx) checkFree(ctx context.Context, table, column, value string, scoped
 	return nil
 }
 
+// checkAccountField reports an unknown account on field account_id; nil
+// (a global entry) passes. PostgreSQL also holds the foreign key; SQLite
+// cannot add one to an existing table, so this check is what keeps it.
+func (tx *Tx) checkAccountField(ctx context.Context, account *int64) error {
+	if account == nil {
+		return nil
+	}
+	return tx.requireRowField(ctx, "accounts", *account, "account_id")
+}
+
 // deleteCatalogRow deletes one row of a catalog table and records typ.
 func (db *DB) deleteCatalogRow(ctx context.Context, table, subject string, typ eventlog.Type, id, actor int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
@@ -142,9 +152,15 @@ func scanDisposition(r rowScanner) (*conversation.Disposition, error) {
 	return &d, nil
 }
 
-// Dispositions returns every disposition, global ones first, then by name.
-func (db *DB) Dispositions(ctx context.Context) ([]*conversation.Disposition, error) {
-	rows, err := db.query(ctx, dispositionSelect+` ORDER BY coalesce(account_id, 0), lower(name)`)
+// Dispositions returns the dispositions, global ones first, then by name:
+// with account nil every one, otherwise the global ones and that account's.
+func (db *DB) Dispositions(ctx context.Context, account *int64) ([]*conversation.Disposition, error) {
+	q, args := dispositionSelect, []any{}
+	if account != nil {
+		q += ` WHERE account_id IS NULL OR account_id = ?`
+		args = append(args, *account)
+	}
+	rows, err := db.query(ctx, q+` ORDER BY coalesce(account_id, 0), lower(name)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +189,9 @@ func (db *DB) Disposition(ctx context.Context, id int64) (*conversation.Disposit
 func (db *DB) SaveDisposition(ctx context.Context, d *conversation.Disposition, actor int64) (*conversation.Disposition, error) {
 	id := d.ID
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.checkAccountField(ctx, d.AccountID); err != nil {
+			return err
+		}
 		if err := tx.checkFree(ctx, "dispositions", "name", d.Name, true, d.AccountID, id); err != nil {
 			return err
 		}
@@ -215,12 +234,17 @@ func scanCannedAnswer(r rowScanner) (*conversation.CannedAnswer, error) {
 }
 
 // CannedAnswers returns the canned answers ordered by title; with q set,
-// only those whose title contains q, ignoring case.
-func (db *DB) CannedAnswers(ctx context.Context, q string) ([]*conversation.CannedAnswer, error) {
-	sq, args := cannedAnswerSelect, []any{}
+// only those whose title contains q, ignoring case; with account set, only
+// the global ones and that account's local ones.
+func (db *DB) CannedAnswers(ctx context.Context, q string, account *int64) ([]*conversation.CannedAnswer, error) {
+	sq, args := cannedAnswerSelect+` WHERE 1 = 1`, []any{}
 	if q != "" {
-		sq += ` WHERE lower(title) LIKE ? ESCAPE '\'`
+		sq += ` AND lower(title) LIKE ? ESCAPE '\'`
 		args = append(args, likePattern(q))
+	}
+	if account != nil {
+		sq += ` AND (account_id IS NULL OR account_id = ?)`
+		args = append(args, *account)
 	}
 	rows, err := db.query(ctx, sq+` ORDER BY lower(title), id`, args...)
 	if err != nil {
@@ -251,6 +275,9 @@ func (db *DB) CannedAnswer(ctx context.Context, id int64) (*conversation.CannedA
 func (db *DB) SaveCannedAnswer(ctx context.Context, c *conversation.CannedAnswer, actor int64) (*conversation.CannedAnswer, error) {
 	id := c.ID
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.checkAccountField(ctx, c.AccountID); err != nil {
+			return err
+		}
 		if err := tx.checkFree(ctx, "canned_answers", "title", c.Title, true, c.AccountID, id); err != nil {
 			return err
 		}
