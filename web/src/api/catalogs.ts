@@ -41,7 +41,11 @@ export const tagsApi = {
 }
 
 export const dispositionsApi = {
-  list: () => api.get<Items<Disposition>>('/dispositions').then((r) => (r.items ?? []).map(normalizeDisposition)),
+  /** With an account: the global dispositions and that account's. */
+  list: (accountId: number | null = null) =>
+    api
+      .get<Items<Disposition>>('/dispositions', { query: { account_id: accountId } })
+      .then((r) => (r.items ?? []).map(normalizeDisposition)),
   create: (disposition: DispositionInput) => api.post<Disposition>('/dispositions', disposition).then(normalizeDisposition),
   update: (id: number, patch: Partial<DispositionInput>) =>
     api.patch<Disposition>(`/dispositions/${id}`, patch).then(normalizeDisposition),
@@ -49,10 +53,14 @@ export const dispositionsApi = {
 }
 
 export const cannedAnswersApi = {
-  /** q keeps the answers whose title contains it (ignoring case); the signal lets a newer search cancel this one. */
-  list: (q = '', signal?: AbortSignal) =>
+  /**
+   * q keeps the answers whose title contains it (ignoring case); with an
+   * account, the global answers and that account's. The signal lets a newer
+   * search cancel this one.
+   */
+  list: (q = '', signal?: AbortSignal, accountId: number | null = null) =>
     api
-      .get<Items<CannedAnswer>>('/canned-answers', { query: { q: q.trim() || undefined }, signal })
+      .get<Items<CannedAnswer>>('/canned-answers', { query: { q: q.trim() || undefined, account_id: accountId }, signal })
       .then((r) => (r.items ?? []).map(normalizeCannedAnswer)),
   create: (answer: CannedAnswerInput) => api.post<CannedAnswer>('/canned-answers', answer).then(normalizeCannedAnswer),
   update: (id: number, patch: Partial<CannedAnswerInput>) =>

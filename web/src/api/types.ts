@@ -444,6 +444,8 @@ export interface Disposition {
 export interface DispositionInput {
   name: string
   description: string
+  /** null: global, for every account. */
+  account_id: number | null
 }
 
 /** A prepared text agents insert in their replies. */
@@ -459,6 +461,8 @@ export interface CannedAnswer {
 export interface CannedAnswerInput {
   title: string
   body: string
+  /** null: global, for every account. */
+  account_id: number | null
 }
 
 /** A finer status for an open interaction; the built-in "Pending" can be neither renamed nor deleted. */
@@ -571,4 +575,74 @@ export interface MemberRow {
   exit_at: string | null
   data3: string | null
   data4: string | null
+}
+
+// --- channel accounts: chat websites ---------------------------------------
+
+/** A channel account (a chat website, a WhatsApp number…), as the selectors list them. */
+export interface ChannelAccount {
+  id: number
+  channel: QueueChannel
+  name: string
+  enabled: boolean
+}
+
+/** A contact list (the contacts section), as the selectors list it. */
+export interface ContactList {
+  id: number
+  name: string
+  description: string
+  created_at: string
+  updated_at: string
+}
+
+export const FORM_FIELD_TYPES = ['text', 'email', 'phone', 'textarea', 'select'] as const
+export type FormFieldType = (typeof FORM_FIELD_TYPES)[number]
+
+/** One field of a chat widget's pre-chat (online) or offline form. */
+export interface WebsiteFormField {
+  /** a-z, 0-9 and "_"; unique in its form. */
+  name: string
+  label: string
+  type: FormFieldType
+  required: boolean
+  /** The choices of a select field; empty for the other types. */
+  options: string[]
+}
+
+/** A chat website: a chat channel account with its widget. */
+export interface Website {
+  id: number
+  channel: 'chat'
+  name: string
+  enabled: boolean
+  queue_id: number | null
+  default_list_id: number | null
+  /** The agent must pick a disposition to close a chat. */
+  mandatory_disposition: boolean
+  /** The key the embed snippet carries; rotating it breaks the existing embeds. */
+  widget_key: string
+  /** Origins (scheme://host[:port]) allowed to embed the widget. */
+  allowed_origins: string[]
+  title: string
+  /** "#rrggbb" */
+  colour: string
+  online_form: WebsiteFormField[]
+  offline_form: WebsiteFormField[]
+  offline_message: string
+  attachments_enabled: boolean
+  /** 1 to 25 */
+  max_attachment_mb: number
+  created_at: string
+  updated_at: string
+}
+
+/** What the edit page changes (PATCH takes any part of it). */
+export type WebsiteInput = Omit<Website, 'id' | 'channel' | 'widget_key' | 'created_at' | 'updated_at'>
+
+/** A new website: the server fills in the rest (key, title, colour, forms, message, attachments). */
+export interface NewWebsite {
+  name: string
+  /** null: no queue yet (its chats are not offered until one is set). */
+  queue_id: number | null
 }

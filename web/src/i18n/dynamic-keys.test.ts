@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import en from './locales/en.json'
 import itMessages from './locales/it.json'
 import {
+  FORM_FIELD_TYPES,
   INTERACTION_STATUSES,
   LOG_LEVELS,
   MAX_WAIT_ACTIONS,
@@ -13,6 +14,7 @@ import {
   STRATEGIES,
   TYPOLOGIES,
 } from '../api/types'
+import { FIELD_PROBLEMS } from '../websites/forms'
 
 // Keys the code builds from a value (t(`channels.${channel}`) …), which the
 // literal-key check in locales.test.ts cannot see.
@@ -35,6 +37,8 @@ const families: [string, readonly string[]][] = [
   ['interactions.status', INTERACTION_STATUSES],
   ['desk.state', ['offline', 'ready', 'paused', 'away']],
   ['realtime.status', ['idle', 'connecting', 'open', 'reconnecting']],
+  ['websites.fieldTypes', FORM_FIELD_TYPES],
+  ['websites.problems', FIELD_PROBLEMS],
 ]
 
 function lookup(tree: unknown, key: string): unknown {

@@ -136,6 +136,24 @@ export const adminNav: NavSection[] = [
           },
         ],
       },
+      {
+        name: 'admin-websites',
+        path: 'websites',
+        label: 'nav.websites',
+        icon: 'pi pi-globe',
+        component: () => import('../views/admin/WebsitesView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'channels', right: 'view' },
+        details: [
+          {
+            name: 'admin-website',
+            path: 'websites/:id(\\d+)',
+            title: 'websites.editTitle',
+            component: () => import('../views/admin/WebsiteEditView.vue'),
+            right: { section: 'channels', right: 'read' },
+          },
+        ],
+      },
     ],
   },
   {

@@ -74,6 +74,7 @@ describe('console navigation by rights', () => {
       'admin-deleted-members',
       'admin-realtime',
       'admin-queues',
+      'admin-websites',
       'admin-pause-reasons',
       'admin-tags',
       'admin-dispositions',
@@ -112,6 +113,7 @@ describe('console navigation by rights', () => {
   it('shows each routing page by its own section: realtime, queues, agent profiles, settings', () => {
     expect(names(visibleSections(adminNav, userWith({ realtime: ['view'] })))).toEqual(['admin-realtime'])
     expect(names(visibleSections(adminNav, userWith({ agent_profiles: ['view'] })))).toEqual(['admin-agent-profiles'])
+    expect(names(visibleSections(adminNav, userWith({ channels: ['view'] })))).toEqual(['admin-websites'])
     // The demo supervisor: staff, queues, realtime and reports, no settings.
     const supervisor = userWith({ staff: ['view', 'read', 'edit', 'delete'], queues: ['view', 'read'], realtime: ['view', 'read'], reports: ['view'] })
     expect(names(visibleSections(adminNav, supervisor))).toEqual([
