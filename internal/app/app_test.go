@@ -93,6 +93,9 @@ func TestDemoSeedsOnceAndKeepsChanges(t *testing.T) {
 	if answers, _ := a.DB.CannedAnswers(ctx, "", nil); len(answers) < 2 {
 		t.Fatalf("demo canned answers %v", answers)
 	}
+	if sites, _ := a.DB.Websites(ctx); len(sites) != 1 || sites[0].QueueID == nil {
+		t.Fatalf("demo website %v", sites)
+	}
 	if tags, _ := a.DB.Tags(ctx); len(tags) < 2 {
 		t.Fatalf("demo tags %v", tags)
 	}

@@ -116,6 +116,12 @@ func SeedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	if err := seedDemoCatalogs(ctx, db); err != nil {
 		return err
 	}
+	site := conversation.NewWebsite()
+	site.Name, site.QueueID = "Demo shop", &chat.ID
+	site.AllowedOrigins = []string{"http://127.0.0.1:8080", "http://localhost:8080"}
+	if _, err := db.SaveWebsite(ctx, site, 0); err != nil {
+		return fmt.Errorf("bootstrap: demo website: %w", err)
+	}
 	log.Info("seeded the demo site", "agents", "mario.rossi, giulia.bianchi, luca.verdi", "supervisor", "sara.supervisor",
 		"password", DemoPassword, "team", team.Name, "queues", "Chat support, WhatsApp sales")
 	return nil
