@@ -131,7 +131,29 @@ export function useServerList<T extends { id: number }>(
     items.value = items.value.map((item) => (item.id === row.id ? row : item))
   }
 
+  /**
+   * Everything a lazy DataTable needs to show this list and report paging and
+   * sorting back, for `v-bind`: every server list pages the same way.
+   */
+  const table = computed(() => ({
+    value: items.value,
+    lazy: true,
+    paginator: true,
+    rows: rows.value,
+    first: first.value,
+    totalRecords: total.value,
+    rowsPerPageOptions: [25, 50, 100],
+    loading: loading.value,
+    sortField: sortField.value,
+    sortOrder: sortOrder.value === 'asc' ? 1 : sortOrder.value === 'desc' ? -1 : 0,
+    removableSort: true,
+    dataKey: 'id',
+    onPage,
+    onSort,
+  }))
+
   return {
+    table,
     items,
     total,
     loading,
