@@ -84,11 +84,18 @@ func (e *Engine) apply(ctx context.Context, cmd routing.Command) ([]routing.Effe
 }
 
 func (e *Engine) applyLocked(ctx context.Context, cmd routing.Command) ([]routing.Effect, error) {
+	return e.applyLockedWith(ctx, cmd, nil)
+}
+
+// applyLockedWith is applyLocked that also runs with (when set) in the
+// decision's transaction: if the command is refused or saving fails,
+// nothing with wrote stays.
+func (e *Engine) applyLockedWith(ctx context.Context, cmd routing.Command, with store.TxFunc) ([]routing.Effect, error) {
 	effects, err := e.state.Apply(cmd)
 	if err != nil {
 		return nil, mapRoutingError(err)
 	}
-	if err := e.save(ctx, effects); err != nil {
+	if err := e.save(ctx, effects, with); err != nil {
 		// Memory must not run ahead of the database: go back to what is saved.
 		if rerr := e.state.Restore(e.saved); rerr != nil {
 			e.log.Error("acd: cannot roll back routing state", "err", rerr)
@@ -117,13 +124,13 @@ func (e *Engine) publishWorking() {
 
 // save writes a decision: its events, the interaction rows it changed and
 // the new snapshot, in one transaction.
-func (e *Engine) save(ctx context.Context, effects []routing.Effect) error {
+func (e *Engine) save(ctx context.Context, effects []routing.Effect, with store.TxFunc) error {
 	snap := e.state.Snapshot()
 	raw, err := json.Marshal(snap)
 	if err != nil {
 		return err
 	}
-	batch := store.RoutingBatch{Snapshot: raw}
+	batch := store.RoutingBatch{Snapshot: raw, With: with}
 	for _, ef := range effects {
 		ev, change := describe(ef)
 		batch.Events = append(batch.Events, ev)

@@ -283,6 +283,13 @@ func (e *Engine) RefreshQueues(ctx context.Context) error {
 
 // Create stores a new interaction and puts it in its queue.
 func (e *Engine) Create(ctx context.Context, queueID int64, subject string, actor int64) (*store.Interaction, error) {
+	return e.CreateWith(ctx, store.NewInteraction{QueueID: queueID, Subject: subject}, actor)
+}
+
+// CreateWith stores a new interaction (with its account, contact name and
+// first inbound message when given) and puts it in its queue.
+func (e *Engine) CreateWith(ctx context.Context, in store.NewInteraction, actor int64) (*store.Interaction, error) {
+	queueID := in.QueueID
 	q, err := e.db.Queue(ctx, queueID)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, apperr.Field("queue_id", "queue.unknown")
@@ -292,7 +299,7 @@ func (e *Engine) Create(ctx context.Context, queueID int64, subject string, acto
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	it, err := e.db.CreateInteraction(ctx, string(q.Channel), q.ID, subject, q.Priority, actor)
+	it, err := e.db.CreateInteraction(ctx, string(q.Channel), in, q.Priority, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -317,6 +324,12 @@ func (e *Engine) Reject(ctx context.Context, interactionID, agentID int64) error
 // Close ends an interaction. Only its owner may close an owned one; a
 // waiting one is closed by the system (the customer left).
 func (e *Engine) Close(ctx context.Context, interactionID, agentID int64) error {
+	return e.CloseWith(ctx, interactionID, agentID, nil)
+}
+
+// CloseWith is Close that also writes with (a disposition, say) in the
+// close's transaction: a refused close writes nothing.
+func (e *Engine) CloseWith(ctx context.Context, interactionID, agentID int64, with store.TxFunc) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if agentID != 0 {
@@ -324,7 +337,7 @@ func (e *Engine) Close(ctx context.Context, interactionID, agentID int64) error 
 			return apperr.New(apperr.Forbidden, "interaction.not_owner")
 		}
 	}
-	_, err := e.applyLocked(ctx, routing.Close{InteractionID: interactionID})
+	_, err := e.applyLockedWith(ctx, routing.Close{InteractionID: interactionID}, with)
 	return err
 }
 

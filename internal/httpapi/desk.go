@@ -3,7 +3,9 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-cc/switchboard/internal/acd"
 	"github.com/switchboard-cc/switchboard/internal/apperr"
@@ -305,11 +307,21 @@ func (s *Server) realtimeQueues(w http.ResponseWriter, r *http.Request) error {
 // (an API token), the way an open-channel entry point does.
 func (s *Server) createInteraction(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		QueueID int64  `json:"queue_id"`
-		Subject string `json:"subject"`
+		QueueID     int64  `json:"queue_id"`
+		Subject     string `json:"subject"`
+		AccountID   *int64 `json:"account_id"`
+		ContactName string `json:"contact_name"`
+		Body        string `json:"body"` // the customer's first message
 	}
 	if err := decode(r, &in); err != nil {
 		return err
+	}
+	if in.QueueID == 0 && in.AccountID != nil { // the account's own queue
+		if q, err := s.db.AccountQueue(r.Context(), *in.AccountID); err != nil {
+			return err
+		} else if q != nil {
+			in.QueueID = *q
+		}
 	}
 	if in.QueueID == 0 {
 		return apperr.Field("queue_id", "field.required")
@@ -317,7 +329,17 @@ func (s *Server) createInteraction(w http.ResponseWriter, r *http.Request) error
 	if len(in.Subject) > 500 {
 		return apperr.Field("subject", "field.too_long", 500)
 	}
-	it, err := s.acd.Create(r.Context(), in.QueueID, in.Subject, callerFrom(r.Context()).ID())
+	in.ContactName = strings.TrimSpace(in.ContactName)
+	if utf8.RuneCountInString(in.ContactName) > 200 {
+		return apperr.Field("contact_name", "field.too_long", 200)
+	}
+	if in.Body != "" {
+		if err := checkBody(in.Body, maxMessageChars); err != nil {
+			return err
+		}
+	}
+	it, err := s.acd.CreateWith(r.Context(), store.NewInteraction{QueueID: in.QueueID, Subject: in.Subject,
+		AccountID: in.AccountID, ContactName: in.ContactName, Body: in.Body}, callerFrom(r.Context()).ID())
 	if err != nil {
 		return err
 	}
@@ -365,6 +387,11 @@ type interactionJSON struct {
 	*store.Interaction
 	Position      *int     `json:"position,omitempty"` // 1 = next
 	EstimatedWait *float64 `json:"estimated_wait_seconds,omitempty"`
+	// The conversation, as the caller sees it (see interactionView).
+	Tags        []store.TagRef `json:"tags"`
+	SubStatus   *store.Ref     `json:"sub_status"`
+	Disposition *store.Ref     `json:"disposition"`
+	Unread      int            `json:"unread"` // messages after the caller's read mark
 }
 
 func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) error {
@@ -372,10 +399,9 @@ func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := interactionJSON{Interaction: it}
-	if pos, wait, ok := s.acd.Position(it.ID); ok && it.Status == "waiting" {
-		secs := wait.Seconds()
-		out.Position, out.EstimatedWait = &pos, &secs
+	out, err := s.interactionView(r.Context(), it)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -387,10 +413,6 @@ func (s *Server) acceptInteraction(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) rejectInteraction(w http.ResponseWriter, r *http.Request) error {
 	return s.agentAction(w, r, func(ctx context.Context, it, agent int64) error { return s.acd.Reject(ctx, it, agent) })
-}
-
-func (s *Server) closeInteraction(w http.ResponseWriter, r *http.Request) error {
-	return s.agentAction(w, r, func(ctx context.Context, it, agent int64) error { return s.acd.Close(ctx, it, agent) })
 }
 
 func (s *Server) agentAction(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, it, agent int64) error) error {

@@ -196,6 +196,14 @@ func (s *Server) table() []route {
 			rt("POST", "/api/v1/interactions/{id}/reject", AgentOnly, s.rejectInteraction),
 			rt("POST", "/api/v1/interactions/{id}/close", AgentOnly, s.closeInteraction),
 			rt("POST", "/api/v1/interactions/{id}/transfer", AgentOnly, s.transferInteraction),
+			rt("GET", "/api/v1/interactions/{id}/messages", AnyPrincipal, s.listMessages),
+			rt("POST", "/api/v1/interactions/{id}/messages", AgentOnly, s.sendMessage),
+			rt("POST", "/api/v1/interactions/{id}/inbound", AdminOnly, s.receiveMessage),
+			rt("GET", "/api/v1/interactions/{id}/notes", AnyPrincipal, s.listNotes),
+			rt("POST", "/api/v1/interactions/{id}/notes", AnyPrincipal, s.addNote),
+			rt("PUT", "/api/v1/interactions/{id}/tags", AgentOnly, s.putInteractionTags),
+			rt("PUT", "/api/v1/interactions/{id}/sub-status", AgentOnly, s.putSubStatus),
+			rt("POST", "/api/v1/interactions/{id}/read", AnyPrincipal, s.readInteraction),
 			rt("POST", "/api/v1/me/client-logs", AgentOnly, s.postClientLogs),
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/eventlog"
 )
 
@@ -23,11 +24,20 @@ type RoutingBatch struct {
 	Events   []eventlog.Event
 	Changes  []InteractionChange
 	Snapshot []byte
+	With     TxFunc // optional: more writes of the same decision (a close's disposition)
 }
+
+// TxFunc writes in a transaction the store runs.
+type TxFunc func(ctx context.Context, tx *Tx) error
 
 // SaveRouting writes a routing decision in one transaction.
 func (db *DB) SaveRouting(ctx context.Context, b RoutingBatch) error {
 	return db.InTx(ctx, func(tx *Tx) error {
+		if b.With != nil {
+			if err := b.With(ctx, tx); err != nil {
+				return err
+			}
+		}
 		for _, c := range b.Changes {
 			if err := tx.changeInteraction(ctx, c); err != nil {
 				return err
@@ -104,35 +114,83 @@ type Interaction struct {
 	EnqueuedAt   time.Time  `json:"enqueued_at"`
 	CreatedAt    time.Time  `json:"created_at"`
 	ClosedAt     *time.Time `json:"closed_at"`
+	// The conversation (migration 00007).
+	AccountID            *int64     `json:"account_id"`
+	ContactName          string     `json:"contact_name"`
+	SubStatusID          *int64     `json:"sub_status_id"`
+	DispositionID        *int64     `json:"disposition_id"`
+	DispositionNote      string     `json:"disposition_note"`
+	LastMessageAt        *time.Time `json:"last_message_at"`
+	LastMessageDirection *string    `json:"last_message_direction"` // "in", "out" or null
 }
 
 const interactionSelect = `SELECT id, channel, queue_id, subject, status, owner_id, first_agent_id, priority, enqueued_at,
-	created_at, closed_at FROM interactions`
+	created_at, closed_at, account_id, contact_name, sub_status_id, disposition_id, disposition_note, last_message_at,
+	last_message_direction FROM interactions`
 
 func scanInteraction(r rowScanner) (*Interaction, error) {
 	var it Interaction
 	var q, owner, first sql.NullInt64
-	var closed sql.NullTime
+	var account, sub, disp sql.NullInt64
+	var closed, lastAt sql.NullTime
+	var lastDir sql.NullString
 	if err := r.Scan(&it.ID, &it.Channel, &q, &it.Subject, &it.Status, &owner, &first, &it.Priority, &it.EnqueuedAt,
-		&it.CreatedAt, &closed); err != nil {
+		&it.CreatedAt, &closed, &account, &it.ContactName, &sub, &disp, &it.DispositionNote, &lastAt, &lastDir); err != nil {
 		return nil, err
 	}
 	it.QueueID, it.OwnerID, it.FirstAgentID, it.ClosedAt = ptrID(q), ptrID(owner), ptrID(first), ptrTime(closed)
+	it.AccountID, it.SubStatusID, it.DispositionID, it.LastMessageAt = ptrID(account), ptrID(sub), ptrID(disp), ptrTime(lastAt)
+	if lastDir.Valid {
+		it.LastMessageDirection = &lastDir.String
+	}
 	return &it, nil
 }
 
-// CreateInteraction stores a new waiting interaction in a queue.
-func (db *DB) CreateInteraction(ctx context.Context, channel string, queueID int64, subject string, priority int, actor int64) (*Interaction, error) {
+// NewInteraction is what creates an interaction: its queue and subject,
+// optionally its account, the customer's name and his first message.
+type NewInteraction struct {
+	QueueID     int64
+	Subject     string
+	AccountID   *int64
+	ContactName string
+	Body        string // "" : no first message
+}
+
+// CreateInteraction stores a new waiting interaction in a queue, with its
+// first inbound message when it has one. The account, when given, must
+// exist and serve the queue's channel.
+func (db *DB) CreateInteraction(ctx context.Context, channel string, in NewInteraction, priority int, actor int64) (*Interaction, error) {
 	var id int64
+	queueID := in.QueueID
 	err := db.InTx(ctx, func(tx *Tx) error {
-		if err := tx.queryRow(ctx, `INSERT INTO interactions (channel, queue_id, subject, status, priority, enqueued_at, created_at)
-			VALUES (?, ?, ?, 'waiting', ?, ?, ?) RETURNING id`, channel, queueID, subject, priority, tx.now, tx.now).Scan(&id); err != nil {
+		if in.AccountID != nil {
+			var ch string
+			if err := tx.queryRow(ctx, `SELECT channel FROM accounts WHERE id = ?`, *in.AccountID).Scan(&ch); err != nil {
+				if apperr.Is(mapError(err), apperr.NotFound) {
+					return apperr.Field("account_id", "id.unknown", *in.AccountID)
+				}
+				return err
+			}
+			if ch != channel {
+				return apperr.Field("queue_id", "queue.channel_mismatch")
+			}
+		}
+		if err := tx.queryRow(ctx, `INSERT INTO interactions (channel, queue_id, subject, status, priority, enqueued_at, created_at,
+			account_id, contact_name) VALUES (?, ?, ?, 'waiting', ?, ?, ?, ?, ?) RETURNING id`,
+			channel, queueID, in.Subject, priority, tx.now, tx.now, nullID(in.AccountID), in.ContactName).Scan(&id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionCreated, ActorID: actorPtr(actor),
+		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionCreated, ActorID: actorPtr(actor),
 			SubjectType: "interaction", SubjectID: &id, Data: eventlog.Data(map[string]any{"interaction_id": id,
-				"queue_id": queueID, "channel": channel, "subject": subject})})
-		return err
+				"queue_id": queueID, "channel": channel, "subject": in.Subject, "account_id": in.AccountID,
+				"contact_name": in.ContactName})}); err != nil {
+			return err
+		}
+		if in.Body != "" {
+			_, err := tx.addInbound(ctx, id, in.Body, actor)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
