@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -80,6 +81,9 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webFS, err := fs.Sub(web.Dist, "dist")
+	if cfg.WebDir != "" {
+		webFS, err = os.DirFS(cfg.WebDir), nil
+	}
 	if err != nil {
 		webFS = nil
 	} else if _, err := fs.Stat(webFS, "index.html"); err != nil {

@@ -23,6 +23,7 @@ type Config struct {
 	Listen          string
 	DB              string
 	BaseURL         string
+	WebDir          string // serve the web app from this directory instead of the embedded build (development)
 	AdminPassword   string
 	Demo            bool
 	LogLevel        string
@@ -71,6 +72,15 @@ var Options = []Option{
 			return errors.New("must start with sqlite: or postgres://")
 		}
 		c.DB = v
+		return nil
+	}},
+	{Name: "web-dir", Default: "", Usage: "serve the web app from this directory (a `vite build` output) instead of the one built into the binary; for development", set: func(c *Config, v string) error {
+		if v != "" {
+			if st, err := os.Stat(v); err != nil || !st.IsDir() {
+				return errors.New("must be an existing directory")
+			}
+		}
+		c.WebDir = v
 		return nil
 	}},
 	{Name: "base-url", Default: "", Usage: "public URL of this server, used in emailed links (default http://LISTEN)", set: func(c *Config, v string) error {
