@@ -59,7 +59,10 @@ test-go:
 test-web: web-deps
 	cd web && npm test
 
+# The browser tests run a binary built with the e2e tag: the same server on
+# a clock the tests can move forward (cmd/switchboard/e2e.go).
 test-e2e: build e2e-deps chromium
+	$(GO) build -tags e2e -trimpath -o bin/switchboard-e2e ./cmd/switchboard
 	cd e2e && npx playwright test
 
 clean:

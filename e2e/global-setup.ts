@@ -40,7 +40,8 @@ export default async function globalSetup() {
   const baseURL = `http://127.0.0.1:${port}`;
   const logFile = join(dir, 'server.log');
   const out = openSync(logFile, 'a');
-  const bin = resolve(process.cwd(), '..', 'bin', 'switchboard');
+  // The e2e build: the real server on a clock tests can move (see advanceClock).
+  const bin = resolve(process.cwd(), '..', 'bin', 'switchboard-e2e');
   const proc = spawn(bin, ['serve'], {
     env: {
       ...process.env,

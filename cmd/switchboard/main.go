@@ -121,11 +121,12 @@ func serve(args []string, stderr io.Writer) error {
 	log.Info("starting switchboard", append([]any{"version", fullVersion()}, cfg.Describe()...)...)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	a, err := app.New(ctx, cfg, nil, log)
+	a, err := app.New(ctx, cfg, testClock(), log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	a.Wrap = testRoutes(a)
 	return a.Serve(ctx)
 }
 

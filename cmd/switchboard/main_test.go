@@ -76,3 +76,10 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		t.Fatalf("%d %q", code, errOut)
 	}
 }
+
+// The real binary must not carry the browser tests' clock control.
+func TestRealBuildHasNoTestHooks(t *testing.T) {
+	if testClock() != nil || testRoutes(nil) != nil {
+		t.Fatal("test hooks are compiled into the real binary")
+	}
+}

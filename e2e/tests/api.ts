@@ -60,3 +60,16 @@ export class Api {
 export function unique(prefix: string) {
   return `${prefix}.${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 }
+
+/**
+ * Moves the server's clock forward (the e2e build only), firing the timers
+ * that come due: offer and transfer timeouts, say, without waiting for them.
+ */
+export async function advanceClock(seconds: number) {
+  const r = await fetch(process.env.E2E_BASE_URL + '/test/clock/advance', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ seconds }),
+  });
+  if (r.status !== 204) throw new Error(`advance clock: ${r.status} ${await r.text()}`);
+}

@@ -42,6 +42,9 @@ type App struct {
 	// ConnState, when set, observes the HTTP server's connections (tests
 	// use it to know a request is in flight).
 	ConnState func(net.Conn, http.ConnState)
+	// Wrap, when set, wraps the site's handler (the e2e build adds its
+	// clock control there).
+	Wrap func(http.Handler) http.Handler
 
 	registry *prometheus.Registry
 }
@@ -103,7 +106,13 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 }
 
 // Handler is the root HTTP handler.
-func (a *App) Handler() http.Handler { return a.HTTP.Handler(a.registry) }
+func (a *App) Handler() http.Handler {
+	h := a.HTTP.Handler(a.registry)
+	if a.Wrap != nil {
+		h = a.Wrap(h)
+	}
+	return h
+}
 
 // Serve listens on the configured address until ctx ends, then shuts down
 // gracefully: in-flight requests finish (up to the shutdown timeout), and the

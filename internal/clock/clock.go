@@ -112,3 +112,75 @@ func (c *Fake) Advance(d time.Duration) {
 
 // Set moves the clock to t (forward only), firing due timers.
 func (c *Fake) Set(t time.Time) { c.Advance(t.Sub(c.Now())) }
+
+// Shifted is real time that can be moved forward: browser tests run the
+// real binary (built with the e2e tag) on it, so the desktop ticks as usual
+// while a test jumps over a two-minute offer timeout instead of waiting.
+type Shifted struct {
+	mu     sync.Mutex
+	offset time.Duration
+	timers map[*shiftedTimer]struct{}
+}
+
+// NewShifted returns a clock at real time.
+func NewShifted() *Shifted { return &Shifted{timers: map[*shiftedTimer]struct{}{}} }
+
+func (c *Shifted) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().UTC().Add(c.offset)
+}
+
+type shiftedTimer struct {
+	c    *Shifted
+	at   time.Time // in shifted time
+	real *time.Timer
+	once sync.Once
+	f    func()
+}
+
+// fire runs the timer's function once, whether real time or a shift got there first.
+func (t *shiftedTimer) fire() {
+	t.c.mu.Lock()
+	delete(t.c.timers, t)
+	t.c.mu.Unlock()
+	t.once.Do(t.f)
+}
+
+func (t *shiftedTimer) Stop() bool {
+	t.c.mu.Lock()
+	_, pending := t.c.timers[t]
+	delete(t.c.timers, t)
+	t.c.mu.Unlock()
+	t.real.Stop()
+	return pending
+}
+
+func (c *Shifted) AfterFunc(d time.Duration, f func()) Timer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &shiftedTimer{c: c, at: time.Now().UTC().Add(c.offset).Add(d), f: f}
+	c.timers[t] = struct{}{}
+	t.real = time.AfterFunc(d, t.fire)
+	return t
+}
+
+// Advance moves the clock forward by d and runs, in due order, the timers
+// that came due.
+func (c *Shifted) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	now := time.Now().UTC().Add(c.offset)
+	var due []*shiftedTimer
+	for t := range c.timers {
+		if !t.at.After(now) {
+			due = append(due, t)
+		}
+	}
+	c.mu.Unlock()
+	sort.Slice(due, func(i, j int) bool { return due[i].at.Before(due[j].at) })
+	for _, t := range due {
+		t.real.Stop()
+		t.fire()
+	}
+}

@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -41,4 +42,28 @@ func join(s []string) string {
 		out += x
 	}
 	return out
+}
+
+func TestShiftedRunsDueTimersOnAdvanceOnce(t *testing.T) {
+	c := NewShifted()
+	before := c.Now()
+	var order []string
+	c.AfterFunc(2*time.Hour, func() { order = append(order, "second") })
+	c.AfterFunc(time.Hour, func() { order = append(order, "first") })
+	stopped := c.AfterFunc(90*time.Minute, func() { order = append(order, "stopped") })
+	if !stopped.Stop() {
+		t.Fatal("Stop of a pending timer reported false")
+	}
+	c.AfterFunc(3*time.Hour, func() { order = append(order, "later") })
+	c.Advance(150 * time.Minute)
+	if got := strings.Join(order, ","); got != "first,second" {
+		t.Fatalf("ran %q, want first,second", got)
+	}
+	if d := c.Now().Sub(before); d < 150*time.Minute || d > 151*time.Minute {
+		t.Fatalf("now moved %v, want about 150m", d)
+	}
+	c.Advance(0) // nothing due again: each timer runs once
+	if len(order) != 2 {
+		t.Fatalf("timers ran again: %v", order)
+	}
 }
