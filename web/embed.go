@@ -5,3 +5,9 @@ import "embed"
 
 //go:embed all:dist
 var Dist embed.FS
+
+// DemoShopPage is the demo shop served at /demo/shop on a demo site: an
+// html/template whose .Snippet is the demo website's embed snippet.
+//
+//go:embed widget/demo-shop.html
+var DemoShopPage string

@@ -53,6 +53,9 @@ type Engine struct {
 	// each decision. The realtime hub reads it while a decision is being
 	// committed, so it must not need the engine's lock.
 	working atomic.Pointer[map[int64]map[int64]int]
+	// staffed is the set of queues with an available agent (see Staffed),
+	// republished with working.
+	staffed atomic.Pointer[map[int64]bool]
 }
 
 // New builds an engine and rebuilds its state from the database.
@@ -116,10 +119,17 @@ func (e *Engine) applyLockedWith(ctx context.Context, cmd routing.Command, with 
 // publishWorking republishes who works which queues.
 func (e *Engine) publishWorking() {
 	m := map[int64]map[int64]int{}
+	staffed := map[int64]bool{}
 	for _, a := range e.saved.Agents {
 		m[a.ID] = a.ActiveQueues
+		if !a.Paused && !a.Away {
+			for q := range a.ActiveQueues {
+				staffed[q] = true
+			}
+		}
 	}
 	e.working.Store(&m)
+	e.staffed.Store(&staffed)
 }
 
 // save writes a decision: its events, the interaction rows it changed and

@@ -328,16 +328,34 @@ func (e *Engine) Close(ctx context.Context, interactionID, agentID int64) error 
 }
 
 // CloseWith is Close that also writes with (a disposition, say) in the
-// close's transaction: a refused close writes nothing.
+// close's transaction: a refused close writes nothing. A close by an agent
+// is recorded as his (by "agent" in the event, and on a website chat).
 func (e *Engine) CloseWith(ctx context.Context, interactionID, agentID int64, with store.TxFunc) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	by := ""
 	if agentID != 0 {
 		if owner, ok := e.state.Owner(interactionID); !ok || owner != agentID {
 			return apperr.New(apperr.Forbidden, "interaction.not_owner")
 		}
+		by, with = "agent", store.Both(with, store.ChatClosedBy(interactionID, "agent"))
 	}
-	_, err := e.applyLockedWith(ctx, routing.Close{InteractionID: interactionID}, with)
+	_, err := e.applyLockedWith(ctx, routing.Close{InteractionID: interactionID, By: by}, with)
+	return err
+}
+
+// CloseByCustomer ends an interaction because the customer left it (the
+// chat widget's "end chat"), waiting or owned: its owner's capacity is
+// freed, the event says by "customer", and so does the chat. An interaction
+// already closed is a conflict.
+func (e *Engine) CloseByCustomer(ctx context.Context, interactionID int64) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, err := e.applyLockedWith(ctx, routing.Close{InteractionID: interactionID, By: "customer"},
+		store.ChatClosedBy(interactionID, "customer"))
+	if apperr.Is(err, apperr.NotFound) { // no longer in routing: closed already
+		return apperr.New(apperr.Conflict, "interaction.closed")
+	}
 	return err
 }
 
@@ -349,6 +367,15 @@ func (e *Engine) Transfer(ctx context.Context, interactionID, by, toAgent, toQue
 	_, err := e.apply(ctx, routing.Transfer{InteractionID: interactionID, By: by, ToAgent: toAgent, ToQueue: toQueue,
 		Timeout: timeout})
 	return err
+}
+
+// Staffed reports whether a queue has someone to answer now: at least one
+// agent working it who is logged in, not paused and not away (his screens
+// gone). It takes no lock (see Engine.staffed), so a public page may ask
+// as often as it likes.
+func (e *Engine) Staffed(queueID int64) bool {
+	m := e.staffed.Load()
+	return m != nil && (*m)[queueID]
 }
 
 // LoggedIn lists the agents in routing.

@@ -68,7 +68,7 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 		return nil, err
 	}
 	if cfg.Demo {
-		if err := bootstrap.SeedDemo(ctx, db, log); err != nil {
+		if err := bootstrap.SeedDemo(ctx, db, cfg.BaseURL, log); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -94,7 +94,7 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 	}
 	srv := httpapi.New(db, authSvc, clk, log, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes,
 		SecureCookie: strings.HasPrefix(cfg.BaseURL, "https://"), OpenAPI: docs.OpenAPI, AwayAfter: cfg.AwayAfter,
-		BaseURL: cfg.BaseURL}, webFS, reg)
+		BaseURL: cfg.BaseURL, Demo: cfg.Demo}, webFS, reg)
 	db.OnCommit(srv.Hub().Publish)
 	engine, err := acd.New(ctx, db, clk, log, acd.Options{RequeueOnLogout: cfg.RequeueOnLogout})
 	if err != nil {

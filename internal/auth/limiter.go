@@ -31,19 +31,34 @@ func NewLimiter(clk clock.Clock, every time.Duration, burst int) *Limiter {
 
 // Allow spends one token of key's bucket, reporting whether there was one.
 func (l *Limiter) Allow(key string) bool {
+	ok, _ := l.Take(key)
+	return ok
+}
+
+// Take is Allow that, when the bucket is empty, also tells how long until
+// the next token (for a Retry-After).
+func (l *Limiter) Take(key string) (ok bool, retryAfter time.Duration) {
 	now := l.clock.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.buckets) > 10000 {
 		l.forgetIdle(now)
 	}
-	b, ok := l.buckets[key]
-	if !ok {
+	b, found := l.buckets[key]
+	if !found {
 		b = &bucket{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
 		l.buckets[key] = b
 	}
 	b.seen = now
-	return b.lim.AllowN(now, 1)
+	r := b.lim.ReserveN(now, 1)
+	if !r.OK() { // burst 0: never
+		return false, l.every
+	}
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now) // refused: the token stays for whoever waits
+		return false, d
+	}
+	return true, 0
 }
 
 // forgetIdle drops buckets that have refilled completely.

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"slices"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
 	"github.com/switchboard-cc/switchboard/internal/conversation"
@@ -57,12 +59,15 @@ var DemoAgents = []auth.Principal{
 	{Kind: auth.KindUser, Username: "sara.supervisor", FullName: "Sara Neri", Email: "sara.neri@demo.switchboard.local"},
 }
 
+// DemoWebsite is the demo's chat website, embedded in the page at /demo/shop.
+const DemoWebsite = "Demo shop"
+
 // DemoPassword is the password of every demo account.
 const DemoPassword = "Demo-Pass1"
 
 // SeedDemo adds the demo site once: it does nothing when its first agent
 // already exists, so restarting with --demo keeps what users changed.
-func SeedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
+func SeedDemo(ctx context.Context, db *store.DB, baseURL string, log *slog.Logger) error {
 	if _, err := db.PrincipalByUsername(ctx, DemoAgents[0].Username); err == nil {
 		return nil
 	}
@@ -117,8 +122,15 @@ func SeedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 		return err
 	}
 	site := conversation.NewWebsite()
-	site.Name, site.QueueID = "Demo shop", &chat.ID
+	site.Name, site.QueueID = DemoWebsite, &chat.ID
+	// The widget works from the demo shop page (on this server) and from
+	// pages served on this machine while someone tries the snippet.
 	site.AllowedOrigins = []string{"http://127.0.0.1:8080", "http://localhost:8080"}
+	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
+		if origin := u.Scheme + "://" + u.Host; !slices.Contains(site.AllowedOrigins, origin) {
+			site.AllowedOrigins = append(site.AllowedOrigins, origin)
+		}
+	}
 	if _, err := db.SaveWebsite(ctx, site, 0); err != nil {
 		return fmt.Errorf("bootstrap: demo website: %w", err)
 	}

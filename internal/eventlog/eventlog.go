@@ -59,6 +59,7 @@ const (
 	NoteAdded              Type = "interaction.note_added"
 	MessageSent            Type = "message.sent"
 	MessageReceived        Type = "message.received"
+	MessageDelivery        Type = "message.delivery"
 	ListCreated            Type = "list.created"
 	ListUpdated            Type = "list.updated"
 	ListDeleted            Type = "list.deleted"
@@ -83,6 +84,10 @@ const (
 	AccountDeleted         Type = "account.deleted"
 	AccountKeyRotated      Type = "account.key_rotated"
 )
+
+// InteractionWatchersChanged: someone opened or left an interaction's
+// screen; its data lists who is watching it now.
+const InteractionWatchersChanged Type = "interaction.watchers_changed"
 
 // Event is one row of the log. ActorID is the principal who caused it (nil for
 // the system); Subject names what it is about.

@@ -49,7 +49,11 @@ type Access struct {
 	Name         string // shown in the route table and the OpenAPI document
 	Public       bool   // no sign-in needed
 	DuringChange bool   // allowed while a password change is required
-	Allow        func(*Caller) bool
+	// OwnOrigin public routes check the browser's Origin themselves (the
+	// chat widget: against its website's allowed origins), instead of the
+	// same-origin rule of other public writes.
+	OwnOrigin bool
+	Allow     func(*Caller) bool
 }
 
 var (
@@ -64,6 +68,11 @@ var (
 	AdminOnly = Access{Name: "admin", Allow: (*Caller).IsAdmin}
 	// AgentOnly routes are an agent's own (his desktop).
 	AgentOnly = Access{Name: "agent", Allow: (*Caller).IsAgent}
+	// Widget routes are the customer chat widget's: public, and called from
+	// the websites the widget is embedded in — foreign origins by design —
+	// so each handler checks the Origin against the website's allowed
+	// origins (and the chat token where there is one) itself.
+	Widget = Access{Name: "widget", Public: true, OwnOrigin: true}
 )
 
 // Section is a route open to admins and to users whose profile grants
@@ -100,7 +109,7 @@ func (s *Server) guard(rt route) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if rt.access.Public {
-			if unsafeMethod(r.Method) && !sameOrigin(r) {
+			if unsafeMethod(r.Method) && !rt.access.OwnOrigin && !sameOrigin(r) {
 				writeError(w, r, s.log, apperr.New(apperr.Forbidden, "error.origin"))
 				return
 			}

@@ -71,6 +71,18 @@ func (s *Server) interactionView(ctx context.Context, it *store.Interaction) (*i
 	if out.Unread, err = s.db.Unread(ctx, it.ID, callerFrom(ctx).ID()); err != nil {
 		return nil, err
 	}
+	if out.Watching, err = s.db.Watchers(ctx, it.ID); err != nil {
+		return nil, err
+	}
+	if it.Channel == "chat" {
+		chat, err := s.db.ChatOfInteraction(ctx, it.ID)
+		if err != nil {
+			return nil, err
+		}
+		if chat != nil {
+			out.Form = chat.Form
+		}
+	}
 	if pos, wait, ok := s.acd.Position(it.ID); ok && it.Status == "waiting" {
 		secs := wait.Seconds()
 		out.Position, out.EstimatedWait = &pos, &secs
@@ -139,24 +151,40 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// receiveMessage is an integration delivering a customer's message.
+// maxProviderID bounds a channel's own message id.
+const maxProviderID = 200
+
+// receiveMessage is an integration delivering a customer's message. With
+// its own message id (provider_id) a retry is answered 200 with the
+// message already stored, instead of storing it twice.
 func (s *Server) receiveMessage(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var in bodyIn
+	var in struct {
+		Body       string `json:"body"`
+		ProviderID string `json:"provider_id"`
+	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
 	if err := checkBody(in.Body, maxMessageChars); err != nil {
 		return err
 	}
-	m, err := s.db.ReceiveMessage(r.Context(), id, in.Body, callerFrom(r.Context()).ID())
+	if utf8.RuneCountInString(in.ProviderID) > maxProviderID {
+		return apperr.Field("provider_id", "field.too_long", maxProviderID)
+	}
+	m, duplicate, err := s.db.ReceiveInbound(r.Context(), store.Inbound{InteractionID: id, Body: in.Body,
+		ProviderID: strings.TrimSpace(in.ProviderID), Actor: callerFrom(r.Context()).ID()})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, m)
+	status := http.StatusCreated
+	if duplicate {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, m)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/staff"
 	"github.com/switchboard-cc/switchboard/internal/store"
+	"github.com/switchboard-cc/switchboard/internal/webchat"
 )
 
 // SetRouting connects the routing engine: presence, offers and live views
@@ -311,7 +312,8 @@ func (s *Server) createInteraction(w http.ResponseWriter, r *http.Request) error
 		Subject     string `json:"subject"`
 		AccountID   *int64 `json:"account_id"`
 		ContactName string `json:"contact_name"`
-		Body        string `json:"body"` // the customer's first message
+		ContactKey  string `json:"contact_key"` // who the customer is within the account (a phone number, an email)
+		Body        string `json:"body"`        // the customer's first message
 	}
 	if err := decode(r, &in); err != nil {
 		return err
@@ -333,13 +335,18 @@ func (s *Server) createInteraction(w http.ResponseWriter, r *http.Request) error
 	if utf8.RuneCountInString(in.ContactName) > 200 {
 		return apperr.Field("contact_name", "field.too_long", 200)
 	}
+	in.ContactKey = strings.TrimSpace(in.ContactKey)
+	if utf8.RuneCountInString(in.ContactKey) > 200 {
+		return apperr.Field("contact_key", "field.too_long", 200)
+	}
 	if in.Body != "" {
 		if err := checkBody(in.Body, maxMessageChars); err != nil {
 			return err
 		}
 	}
 	it, err := s.acd.CreateWith(r.Context(), store.NewInteraction{QueueID: in.QueueID, Subject: in.Subject,
-		AccountID: in.AccountID, ContactName: in.ContactName, Body: in.Body}, callerFrom(r.Context()).ID())
+		AccountID: in.AccountID, ContactName: in.ContactName, ContactKey: in.ContactKey, Body: in.Body},
+		callerFrom(r.Context()).ID())
 	if err != nil {
 		return err
 	}
@@ -347,38 +354,31 @@ func (s *Server) createInteraction(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// interactionFor loads an interaction the caller may see: admins and
-// supervisors of its queue, its owner, and the agents working its queue.
+// interactionFor loads an interaction the caller may see (see
+// interactionScope: the same rule as the interaction lists).
 func (s *Server) interactionFor(r *http.Request) (*store.Interaction, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
+	return s.visibleInteraction(r, id)
+}
+
+// visibleInteraction is interactionFor given the interaction's id (a file's
+// interaction, say).
+func (s *Server) visibleInteraction(r *http.Request, id int64) (*store.Interaction, error) {
 	it, err := s.db.Interaction(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	c := callerFrom(r.Context())
-	switch {
-	case c.IsAdmin():
-		return it, nil
-	case c.IsAgent():
-		if it.OwnerID != nil && *it.OwnerID == c.ID() {
-			return it, nil
-		}
-		if it.QueueID != nil && s.acd.Works(c.ID(), *it.QueueID) {
-			return it, nil
-		}
-	case c.Scoped():
-		allowed, err := s.profileQueues(r)
-		if err != nil {
-			return nil, err
-		}
-		if it.QueueID != nil && allowed[*it.QueueID] && c.Rights.Has(staff.SectionRealtime, staff.Read) {
-			return it, nil
-		}
+	scope, err := s.interactionScope(r)
+	if err != nil {
+		return nil, err
 	}
-	return nil, apperr.New(apperr.Forbidden, "interaction.not_yours")
+	if !scope.Allows(it) {
+		return nil, apperr.New(apperr.Forbidden, "interaction.not_yours")
+	}
+	return it, nil
 }
 
 // interactionJSON adds, for a waiting interaction, its place in the queue
@@ -391,7 +391,11 @@ type interactionJSON struct {
 	Tags        []store.TagRef `json:"tags"`
 	SubStatus   *store.Ref     `json:"sub_status"`
 	Disposition *store.Ref     `json:"disposition"`
-	Unread      int            `json:"unread"` // messages after the caller's read mark
+	Unread      int            `json:"unread"`   // messages after the caller's read mark
+	Watching    []store.Ref    `json:"watching"` // who has it on screen now
+	// Form is what the customer filled in the website's form when he
+	// started a chat (name → {label, value}); null for other interactions.
+	Form webchat.Answers `json:"form"`
 }
 
 func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) error {
@@ -461,9 +465,10 @@ func (s *Server) memberReport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// myInteractions lists the open interactions the agent owns.
+// myInteractions lists the open interactions the agent owns, for his
+// desktop's tabs: each with its unread count, tags, sub-status and account.
 func (s *Server) myInteractions(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.db.OwnedInteractions(r.Context(), callerFrom(r.Context()).ID())
+	list, err := s.db.OpenItems(r.Context(), callerFrom(r.Context()).ID())
 	if err != nil {
 		return err
 	}

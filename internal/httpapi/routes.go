@@ -172,6 +172,18 @@ func (s *Server) table() []route {
 			rt("POST", "/api/v1/websites/{id}/rotate-key", channelsEdit, s.rotateWebsiteKey),
 			rt("GET", "/api/v1/websites/{id}/snippet", channelsRead, s.websiteSnippet),
 
+			// The customer chat widget (docs/widget-protocol.md): public, from
+			// the websites it is embedded in, each checking its own origins.
+			rt("GET", "/api/v1/widget/config", Widget, s.widgetConfig),
+			rt("OPTIONS", "/api/v1/widget/config", Widget, s.widgetPreflight),
+			rt("POST", "/api/v1/widget/chats", Widget, s.widgetStartChat),
+			rt("OPTIONS", "/api/v1/widget/chats", Widget, s.widgetPreflight),
+			rt("GET", "/api/v1/widget/ws", Widget, s.widgetSocket),
+			upload(rt("POST", "/api/v1/widget/files", Widget, s.widgetUpload), maxUploadBody),
+			rt("OPTIONS", "/api/v1/widget/files", Widget, s.widgetPreflight),
+			rt("GET", "/api/v1/widget/files/{id}", Widget, s.widgetDownload),
+			rt("OPTIONS", "/api/v1/widget/files/{id}", Widget, s.widgetPreflight),
+
 			rt("GET", "/api/v1/ws", AnyPrincipal, s.realtimeSocket),
 			rt("GET", "/api/v1/me/agent", AgentOnly, s.myAgent),
 			rt("GET", "/api/v1/me/desk", AgentOnly, s.myDesk),
@@ -190,6 +202,7 @@ func (s *Server) table() []route {
 			rt("GET", "/api/v1/realtime/agents", realtimeView, s.realtimeAgents),
 			rt("GET", "/api/v1/realtime/queues", realtimeView, s.realtimeQueues),
 
+			rt("GET", "/api/v1/interactions", AnyPrincipal, s.listInteractions),
 			rt("POST", "/api/v1/interactions", AdminOnly, s.createInteraction),
 			rt("GET", "/api/v1/interactions/{id}", AnyPrincipal, s.getInteraction),
 			rt("POST", "/api/v1/interactions/{id}/accept", AgentOnly, s.acceptInteraction),
@@ -198,12 +211,18 @@ func (s *Server) table() []route {
 			rt("POST", "/api/v1/interactions/{id}/transfer", AgentOnly, s.transferInteraction),
 			rt("GET", "/api/v1/interactions/{id}/messages", AnyPrincipal, s.listMessages),
 			rt("POST", "/api/v1/interactions/{id}/messages", AgentOnly, s.sendMessage),
+			upload(rt("POST", "/api/v1/interactions/{id}/attachments", AgentOnly, s.sendAttachment), maxUploadBody),
+			rt("GET", "/api/v1/attachments/{id}", AnyPrincipal, s.downloadAttachment),
 			rt("POST", "/api/v1/interactions/{id}/inbound", AdminOnly, s.receiveMessage),
 			rt("GET", "/api/v1/interactions/{id}/notes", AnyPrincipal, s.listNotes),
 			rt("POST", "/api/v1/interactions/{id}/notes", AnyPrincipal, s.addNote),
+			rt("GET", "/api/v1/interactions/{id}/people", AnyPrincipal, s.interactionPeople),
 			rt("PUT", "/api/v1/interactions/{id}/tags", AgentOnly, s.putInteractionTags),
 			rt("PUT", "/api/v1/interactions/{id}/sub-status", AgentOnly, s.putSubStatus),
 			rt("POST", "/api/v1/interactions/{id}/read", AnyPrincipal, s.readInteraction),
+			rt("POST", "/api/v1/interactions/{id}/watch", AnyPrincipal, s.watchInteraction),
+			rt("DELETE", "/api/v1/interactions/{id}/watch", AnyPrincipal, s.unwatchInteraction),
+			rt("GET", "/api/v1/interactions/{id}/transcript.pdf", AnyPrincipal, s.interactionTranscript),
 			rt("POST", "/api/v1/me/client-logs", AgentOnly, s.postClientLogs),
 		}
 	})

@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/clock"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/store"
+	"github.com/switchboard-cc/switchboard/internal/webchat"
 )
 
 // Config is what the HTTP layer takes from the configuration.
@@ -31,6 +32,7 @@ type Config struct {
 	OpenAPI      []byte
 	AwayAfter    time.Duration // an agent with no socket this long is away
 	BaseURL      string        // the public URL of the site, without a trailing slash (widget snippets)
+	Demo         bool          // the demo site is seeded: serve its shop page at /demo/shop
 }
 
 // Server is the HTTP side of Switchboard.
@@ -56,6 +58,12 @@ type Server struct {
 	works     func(agentID, queueID int64) bool // does a logged-in agent work a queue now
 	closing   chan struct{}
 	closeOnce sync.Once
+
+	// watchTimers end the watches of interactions nobody renews (watchers.go).
+	watchTimers watchTimers
+
+	// chatLimits are the chat widget's rate limits.
+	chatLimits *webchat.Limits
 }
 
 // New builds the server.
@@ -64,7 +72,8 @@ func New(db *store.DB, authSvc *auth.Service, clk clock.Clock, log *slog.Logger,
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	return &Server{db: db, auth: authSvc, clock: clk, log: log, cfg: cfg, web: web, metrics: newMetrics(reg), ready: db.Ping,
-		hub: realtime.NewHub(clk, cmp.Or(cfg.AwayAfter, time.Minute)), closing: make(chan struct{})}
+		hub: realtime.NewHub(clk, cmp.Or(cfg.AwayAfter, time.Minute)), closing: make(chan struct{}),
+		chatLimits: webchat.NewLimits(clk)}
 }
 
 // Handler returns the root handler with all middleware.
@@ -94,6 +103,10 @@ func (s *Server) Handler(gatherer prometheus.Gatherer) http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /widget.js", s.widgetScript)
+	if s.cfg.Demo {
+		mux.HandleFunc("GET /demo/shop", s.demoShop)
+	}
 	mux.Handle("/", s.spa())
 	return s.recoverer(s.logRequests(mux))
 }

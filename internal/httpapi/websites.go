@@ -150,7 +150,12 @@ func (s *Server) websiteSnippet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"html": `<script src="` + html.EscapeString(s.cfg.BaseURL+"/widget.js") +
-		`" data-switchboard-key="` + html.EscapeString(site.WidgetKey) + `" async></script>`})
+	writeJSON(w, http.StatusOK, map[string]string{"html": snippetHTML(s.cfg.BaseURL, site.WidgetKey)})
 	return nil
+}
+
+// snippetHTML is the one <script> tag that embeds a website's chat widget.
+func snippetHTML(baseURL, key string) string {
+	return `<script src="` + html.EscapeString(baseURL+"/widget.js") + `" data-switchboard-key="` +
+		html.EscapeString(key) + `" async></script>`
 }

@@ -34,7 +34,25 @@ type Viewer struct {
 	Supervises func(queueID int64) bool
 	// SupervisesAgent reports whether a supervisor may watch an agent.
 	SupervisesAgent func(agentID int64) bool
+	// Match, when set, replaces the audience rules: the subscriber gets
+	// exactly the events it matches. It is for a subscriber that is not a
+	// principal (a customer's chat widget, PrincipalID 0), which the hub
+	// also leaves out of presence. It runs while events are published, so
+	// it must be quick and must not block.
+	Match func(eventlog.Event) bool
 }
+
+// receives reports whether the viewer gets an event with this audience.
+func (v *Viewer) receives(ev eventlog.Event, a Audience) bool {
+	if v.Match != nil {
+		return v.Match(ev)
+	}
+	return v.Sees(a)
+}
+
+// principal tells whether the viewer is a principal whose screens count
+// for presence.
+func (v *Viewer) principal() bool { return v.Match == nil }
 
 // Sees reports whether the viewer may receive an event with this audience.
 func (v *Viewer) Sees(a Audience) bool {
@@ -144,6 +162,9 @@ func (h *Hub) Subscribe(v *Viewer) *Subscriber {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.subs[s] = struct{}{}
+	if !v.principal() {
+		return s
+	}
 	h.byAgent[v.PrincipalID]++
 	if t, ok := h.awayTimer[v.PrincipalID]; ok {
 		t.Stop()
@@ -170,6 +191,9 @@ func (h *Hub) Unsubscribe(s *Subscriber) {
 	if !s.gone {
 		s.gone = true
 		close(s.C)
+	}
+	if !s.Viewer.principal() {
+		return
 	}
 	id := s.Viewer.PrincipalID
 	h.byAgent[id]--
@@ -210,7 +234,7 @@ func (h *Hub) Publish(evs []eventlog.Event) {
 	for _, ev := range evs {
 		aud := AudienceOf(ev)
 		for s := range h.subs {
-			if s.gone || !s.Viewer.Sees(aud) {
+			if s.gone || !s.Viewer.receives(ev, aud) {
 				continue
 			}
 			select {

@@ -104,3 +104,27 @@ func TestAgentIsAwayOnlyAfterAllSocketsAreGoneForTheGraceTime(t *testing.T) {
 		t.Fatal("not back")
 	}
 }
+
+func TestAMatchingViewerGetsExactlyWhatItMatchesAndIsNoPresence(t *testing.T) {
+	clk := clock.NewFake(time.Unix(0, 0))
+	h := NewHub(clk, time.Minute)
+	var away atomic.Int32
+	h.OnAway = func(int64) { away.Add(1) }
+	widget := h.Subscribe(&Viewer{Match: func(e eventlog.Event) bool { return e.Type == "message.sent" }})
+	h.Publish([]eventlog.Event{
+		ev(1, "message.sent", map[string]any{"queue_id": 1}),
+		ev(2, "interaction.note_added", map[string]any{"queue_id": 1}),
+		ev(3, "message.sent", map[string]any{"queue_id": 2}),
+	})
+	if len(widget.C) != 2 || (<-widget.C).ID != 1 || (<-widget.C).ID != 3 {
+		t.Fatal("matching viewer got the wrong events")
+	}
+	if h.Connected(0) != 0 {
+		t.Fatal("a widget counted as a principal's screen")
+	}
+	h.Unsubscribe(widget)
+	clk.Advance(2 * time.Minute)
+	if away.Load() != 0 {
+		t.Fatal("a widget leaving declared someone away")
+	}
+}

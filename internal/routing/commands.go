@@ -92,8 +92,12 @@ type Accept struct{ InteractionID, AgentID int64 }
 type Reject struct{ InteractionID, AgentID int64 }
 
 // Close ends an interaction, waiting or owned (its agent or the customer
-// closed it).
-type Close struct{ InteractionID int64 }
+// closed it). By says who, for the record ("agent", "customer"; "" when
+// the system did).
+type Close struct {
+	InteractionID int64
+	By            string
+}
 
 // Transfer is the owner (By) handing an interaction to one agent (ToAgent)
 // or to a queue (ToQueue), ringing until Timeout (0: DefaultTransferTimeout).
@@ -448,7 +452,7 @@ func (c Close) apply(s *State) error {
 	}
 	owner := it.Owner
 	s.remove(it, ReasonClosed)
-	s.emit(Closed{Interaction: it.ID, Queue: it.QueueID, Owner: owner})
+	s.emit(Closed{Interaction: it.ID, Queue: it.QueueID, Owner: owner, By: c.By})
 	return nil
 }
 

@@ -98,9 +98,10 @@ type Requeued struct {
 // Closed: the interaction was closed (by its agent or the customer) and
 // left routing; Owner is 0 when it was still waiting.
 type Closed struct {
-	Interaction int64 `json:"interaction_id"`
-	Queue       int64 `json:"queue_id"`
-	Owner       int64 `json:"agent_id,omitempty"`
+	Interaction int64  `json:"interaction_id"`
+	Queue       int64  `json:"queue_id"`
+	Owner       int64  `json:"agent_id,omitempty"`
+	By          string `json:"by,omitempty"` // "agent", "customer"; omitted when the system closed it
 }
 
 func (Offered) Kind() string          { return "interaction.offered" }

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
@@ -10,15 +13,17 @@ import (
 )
 
 // Message is one message of an interaction's conversation: "in" from the
-// customer, "out" from an agent (AuthorID).
+// customer, "out" from an agent (AuthorID). A message may carry one file
+// (Attachment; the body is then an optional caption).
 type Message struct {
-	ID            int64     `json:"id"`
-	InteractionID int64     `json:"-"`
-	Direction     string    `json:"direction"`
-	AuthorID      *int64    `json:"author_id"`
-	Body          string    `json:"body"`
-	CreatedAt     time.Time `json:"created_at"`
-	Delivery      string    `json:"delivery"` // sent, delivered, read, failed
+	ID            int64       `json:"id"`
+	InteractionID int64       `json:"-"`
+	Direction     string      `json:"direction"`
+	AuthorID      *int64      `json:"author_id"`
+	Body          string      `json:"body"`
+	CreatedAt     time.Time   `json:"created_at"`
+	Delivery      string      `json:"delivery"` // sent, delivered, read, failed (see SetDelivery)
+	Attachment    *Attachment `json:"attachment"`
 }
 
 // Note is an internal note on an interaction: never sent to the customer.
@@ -42,22 +47,28 @@ type TagRef struct {
 	Colour string `json:"colour"`
 }
 
-const messageSelect = `SELECT id, interaction_id, direction, author_id, body, created_at, delivery FROM messages`
+const messageSelect = `SELECT m.id, m.interaction_id, m.direction, m.author_id, m.body, m.created_at, m.delivery,
+	a.id, a.name, a.content_type, a.size FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`
 
 func scanMessage(r rowScanner) (*Message, error) {
 	var m Message
-	var author sql.NullInt64
-	if err := r.Scan(&m.ID, &m.InteractionID, &m.Direction, &author, &m.Body, &m.CreatedAt, &m.Delivery); err != nil {
+	var author, fileID, fileSize sql.NullInt64
+	var fileName, fileType sql.NullString
+	if err := r.Scan(&m.ID, &m.InteractionID, &m.Direction, &author, &m.Body, &m.CreatedAt, &m.Delivery,
+		&fileID, &fileName, &fileType, &fileSize); err != nil {
 		return nil, err
 	}
 	m.AuthorID, m.CreatedAt = ptrID(author), m.CreatedAt.UTC()
+	if fileID.Valid {
+		m.Attachment = &Attachment{ID: fileID.Int64, Name: fileName.String, ContentType: fileType.String, Size: fileSize.Int64}
+	}
 	return &m, nil
 }
 
 // Messages lists an interaction's messages after the message id after,
-// oldest first, at most limit.
+// oldest first, at most limit, each with its attachment.
 func (db *DB) Messages(ctx context.Context, interactionID, after int64, limit int) ([]*Message, error) {
-	rows, err := db.query(ctx, messageSelect+` WHERE interaction_id = ? AND id > ? ORDER BY id LIMIT ?`, interactionID, after, limit)
+	rows, err := db.query(ctx, messageSelect+` WHERE m.interaction_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`, interactionID, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +85,7 @@ func (db *DB) Messages(ctx context.Context, interactionID, after int64, limit in
 }
 
 func (tx *Tx) message(ctx context.Context, id int64) (*Message, error) {
-	m, err := scanMessage(tx.queryRow(ctx, messageSelect+` WHERE id = ?`, id))
+	m, err := scanMessage(tx.queryRow(ctx, messageSelect+` WHERE m.id = ?`, id))
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -98,20 +109,45 @@ func (tx *Tx) refusal(ctx context.Context, id, agent int64) error {
 	if err != nil {
 		return err
 	}
+	if err := OwnerRefusal(status, owner, agent); err != nil {
+		return err
+	}
+	return apperr.New(apperr.Conflict, "interaction.not_open") // unreachable: the caller's update matched nothing
+}
+
+// OwnerRefusal says why an agent may not write to an interaction as its
+// owner (nil when he may): it is closed (conflict), someone else owns it
+// (forbidden), or it is not open yet (conflict). Handlers use it to refuse
+// before reading a large body; the store checks again in its transaction.
+func OwnerRefusal(status string, owner *int64, agent int64) error {
 	switch {
 	case status == "closed" || status == "closed_unmanaged":
 		return apperr.New(apperr.Conflict, "interaction.closed")
 	case owner == nil || *owner != agent:
 		return apperr.New(apperr.Forbidden, "interaction.not_owner")
-	default:
+	case status != "open":
 		return apperr.New(apperr.Conflict, "interaction.not_open")
 	}
+	return nil
 }
 
 // SendMessage stores an agent's reply on an open interaction he owns,
 // moves its last message and marks it read for him. Delivery to the
 // customer is the channels' job.
 func (db *DB) SendMessage(ctx context.Context, interactionID, agentID int64, body string) (*Message, error) {
+	return db.sendOutbound(ctx, interactionID, agentID, body, nil)
+}
+
+// SendAttachment is SendMessage with a file; body is an optional caption.
+// The same refusals apply, and a refused send stores no file.
+func (db *DB) SendAttachment(ctx context.Context, interactionID, agentID int64, body string, f NewAttachment) (*Message, error) {
+	return db.sendOutbound(ctx, interactionID, agentID, body, &f)
+}
+
+func (db *DB) sendOutbound(ctx context.Context, interactionID, agentID int64, body string, f *NewAttachment) (*Message, error) {
+	if strings.TrimSpace(body) == "" && f == nil {
+		return nil, apperr.Field("body", "field.required")
+	}
 	var m *Message
 	err := db.InTx(ctx, func(tx *Tx) error {
 		if err := updated(tx.exec(ctx, `UPDATE interactions SET last_message_at = ?, last_message_direction = 'out'
@@ -121,68 +157,149 @@ func (db *DB) SendMessage(ctx context.Context, interactionID, agentID int64, bod
 			}
 			return err
 		}
+		fileID, err := tx.insertAttachment(ctx, interactionID, f)
+		if err != nil {
+			return err
+		}
 		var id int64
-		if err := tx.queryRow(ctx, `INSERT INTO messages (interaction_id, direction, author_id, body, created_at)
-			VALUES (?, 'out', ?, ?, ?) RETURNING id`, interactionID, agentID, body, tx.now).Scan(&id); err != nil {
+		if err := tx.queryRow(ctx, `INSERT INTO messages (interaction_id, direction, author_id, body, created_at, attachment_id)
+			VALUES (?, 'out', ?, ?, ?, ?) RETURNING id`, interactionID, agentID, body, tx.now, nullID(fileID)).Scan(&id); err != nil {
 			return err
 		}
 		if err := tx.markRead(ctx, interactionID, agentID, id); err != nil {
+			return err
+		}
+		if err := tx.ownerRead(ctx, interactionID, id); err != nil { // he answers what he has read
+			return err
+		}
+		m, err = tx.message(ctx, id)
+		if err != nil {
 			return err
 		}
 		_, queue, _, err := tx.interactionRouting(ctx, interactionID)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageSent, ActorID: actorPtr(agentID),
+		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageSent, ActorID: actorPtr(agentID),
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
-				"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "message_id": id})}); err != nil {
-			return err
-		}
-		m, err = tx.message(ctx, id)
+				"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "message_id": id, "message": m})})
 		return err
 	})
 	return m, err
 }
 
-// ReceiveMessage stores a customer's message on a waiting or open
-// interaction; the customer writing again clears the sub-status.
+// Inbound is a customer's message as a channel hands it over: text, one
+// file, or both.
+type Inbound struct {
+	InteractionID int64
+	Body          string
+	// ProviderID is the channel's own id of the message ("" when it has
+	// none); a message whose ProviderID is already stored is not stored
+	// again, so a provider's or the widget's retry is harmless.
+	ProviderID string
+	File       *NewAttachment
+	Actor      int64 // who hands it over; 0 = the customer himself
+}
+
+// errProviderRace says a concurrent transaction stored the same provider
+// id first; ReceiveInbound then answers with that message.
+var errProviderRace = errors.New("store: provider id stored concurrently")
+
+// ReceiveInbound stores a customer's message (text and/or one file) on a
+// waiting or open interaction, in one transaction: the customer writing
+// again clears the sub-status and moves the last message. When in.ProviderID
+// is already stored it stores nothing and returns the stored message with
+// duplicate=true — even if that message belongs to an interaction closed
+// since, because the provider is only retrying what was already received.
+// A closed interaction is a conflict, an unknown one not_found.
+func (db *DB) ReceiveInbound(ctx context.Context, in Inbound) (m *Message, duplicate bool, err error) {
+	if strings.TrimSpace(in.Body) == "" && in.File == nil {
+		return nil, false, apperr.Field("body", "field.required")
+	}
+	if m, err := db.messageByProvider(ctx, in.ProviderID); m != nil || err != nil {
+		return m, m != nil, err
+	}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		m, err = tx.addInbound(ctx, in)
+		return err
+	})
+	if errors.Is(err, errProviderRace) {
+		m, err = db.messageByProvider(ctx, in.ProviderID)
+		return m, m != nil, err
+	}
+	return m, false, err
+}
+
+// messageByProvider finds the message stored with a provider id (nil when
+// none or when id is "").
+func (db *DB) messageByProvider(ctx context.Context, providerID string) (*Message, error) {
+	if providerID == "" {
+		return nil, nil
+	}
+	m, err := scanMessage(db.queryRow(ctx, messageSelect+` WHERE m.provider_id = ?`, providerID))
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	return m, err
+}
+
+// ReceiveMessage stores a customer's text on a waiting or open interaction
+// (ReceiveInbound without a provider id or file).
 func (db *DB) ReceiveMessage(ctx context.Context, interactionID int64, body string, actor int64) (*Message, error) {
-	var m *Message
-	err := db.InTx(ctx, func(tx *Tx) error {
-		id, err := tx.addInbound(ctx, interactionID, body, actor)
-		if err != nil {
-			return err
-		}
-		m, err = tx.message(ctx, id)
-		return err
-	})
+	m, _, err := db.ReceiveInbound(ctx, Inbound{InteractionID: interactionID, Body: body, Actor: actor})
 	return m, err
 }
 
-func (tx *Tx) addInbound(ctx context.Context, interactionID int64, body string, actor int64) (int64, error) {
+func (tx *Tx) addInbound(ctx context.Context, in Inbound) (*Message, error) {
 	if err := updated(tx.exec(ctx, `UPDATE interactions SET last_message_at = ?, last_message_direction = 'in', sub_status_id = NULL
-		WHERE id = ? AND status IN ('waiting', 'open')`, tx.now, interactionID)); err != nil {
+		WHERE id = ? AND status IN ('waiting', 'open')`, tx.now, in.InteractionID)); err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			if _, _, _, err := tx.interactionRouting(ctx, interactionID); err != nil {
-				return 0, err
+			if _, _, _, err := tx.interactionRouting(ctx, in.InteractionID); err != nil {
+				return nil, err
 			}
-			return 0, apperr.New(apperr.Conflict, "interaction.closed")
+			return nil, apperr.New(apperr.Conflict, "interaction.closed")
 		}
-		return 0, err
+		return nil, err
 	}
-	var id int64
-	if err := tx.queryRow(ctx, `INSERT INTO messages (interaction_id, direction, body, created_at) VALUES (?, 'in', ?, ?) RETURNING id`,
-		interactionID, body, tx.now).Scan(&id); err != nil {
-		return 0, err
-	}
-	_, queue, owner, err := tx.interactionRouting(ctx, interactionID)
+	fileID, err := tx.insertAttachment(ctx, in.InteractionID, in.File)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageReceived, ActorID: actorPtr(actor),
-		SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
-			"interaction_id": interactionID, "queue_id": queue, "agent_id": owner, "message_id": id})})
-	return id, err
+	status, queue, owner, err := tx.interactionRouting(ctx, in.InteractionID)
+	if err != nil {
+		return nil, err
+	}
+	// A message that reaches a chat an agent owns is on his desk at once.
+	delivery := "sent"
+	if status == "open" && owner != nil {
+		delivery = "delivered"
+	}
+	var provider any
+	if in.ProviderID != "" {
+		provider = in.ProviderID
+	}
+	// ON CONFLICT covers PostgreSQL's concurrent retry (SQLite's writers
+	// are serialised): the insert waits for the other transaction and then
+	// stores nothing, and the whole transaction is undone.
+	var id int64
+	err = tx.queryRow(ctx, `INSERT INTO messages (interaction_id, direction, body, created_at, delivery, provider_id, attachment_id)
+		VALUES (?, 'in', ?, ?, ?, ?, ?) ON CONFLICT (provider_id) DO NOTHING RETURNING id`,
+		in.InteractionID, in.Body, tx.now, delivery, provider, nullID(fileID)).Scan(&id)
+	if err == sql.ErrNoRows {
+		return nil, errProviderRace
+	}
+	if err != nil {
+		return nil, err
+	}
+	m, err := tx.message(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageReceived, ActorID: actorPtr(in.Actor),
+		SubjectType: "interaction", SubjectID: &in.InteractionID, Data: eventlog.Data(map[string]any{
+			"interaction_id": in.InteractionID, "queue_id": queue, "agent_id": owner, "message_id": id, "message": m})})
+	return m, err
 }
 
 // markRead moves a principal's read mark forward to message (never back).
@@ -208,11 +325,25 @@ func (db *DB) MarkRead(ctx context.Context, interactionID, principal int64) erro
 			return err
 		}
 		// Only the reader's own screens hear of it (agent_id, no queue).
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionRead, ActorID: actorPtr(principal),
+		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionRead, ActorID: actorPtr(principal),
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
-				"interaction_id": interactionID, "agent_id": principal, "read_up_to_message_id": last.Int64})})
-		return err
+				"interaction_id": interactionID, "agent_id": principal, "read_up_to_message_id": last.Int64})}); err != nil {
+			return err
+		}
+		_, _, owner, err := tx.interactionRouting(ctx, interactionID)
+		if err != nil || owner == nil || *owner != principal {
+			return err // a supervisor or queue mate reading does not count for the customer
+		}
+		return tx.ownerRead(ctx, interactionID, last.Int64)
 	})
+}
+
+// ownerRead records that the owner's read mark reached upTo: the
+// customer's messages up to it become "read" (the widget's double
+// coloured checkmark).
+func (tx *Tx) ownerRead(ctx context.Context, interactionID, upTo int64) error {
+	_, err := tx.markDeliveredUpTo(ctx, interactionID, "in", upTo, "read", deliveryFrom["read"])
+	return err
 }
 
 // Unread counts an interaction's messages after a principal's read mark.
@@ -412,4 +543,157 @@ func (db *DB) AccountQueue(ctx context.Context, accountID int64) (*int64, error)
 		return nil, err
 	}
 	return ptrID(q), nil
+}
+
+// Delivery states of a message. They only move forward:
+//
+//	sent → delivered → read
+//	sent, delivered → failed
+//
+// "read" and "failed" are final. A provider may report "delivered" after
+// "read", or "failed" after the customer read a message (reports arrive
+// out of order, and a late failure of one retry does not undo a reading):
+// such a step back is ignored, never an error, so callers can pass every
+// report along as it comes.
+var deliveryFrom = map[string][]any{
+	"sent":      nil, // where every message starts; never a step forward
+	"delivered": {"sent"},
+	"read":      {"sent", "delivered"},
+	"failed":    {"sent", "delivered"},
+}
+
+// deliveryPredecessors returns the states a message may move to state from.
+func deliveryPredecessors(state string) ([]any, error) {
+	from, ok := deliveryFrom[state]
+	if !ok {
+		return nil, apperr.Field("delivery", "delivery.invalid")
+	}
+	return from, nil
+}
+
+// SetDelivery moves one message to a delivery state when that is a step
+// forward (see deliveryFrom); otherwise it changes nothing and reports
+// changed=false. A change writes a message.delivery event (see
+// deliveryEvents). An unknown message is not_found, an unknown state
+// invalid on "delivery".
+func (db *DB) SetDelivery(ctx context.Context, messageID int64, state string) (changed bool, err error) {
+	from, err := deliveryPredecessors(state)
+	if err != nil {
+		return false, err
+	}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		var interactionID int64
+		var direction string
+		err := tx.queryRow(ctx, `SELECT interaction_id, direction FROM messages WHERE id = ?`, messageID).Scan(&interactionID, &direction)
+		if err != nil {
+			return mapError(err)
+		}
+		ids, err := tx.moveDelivery(ctx, `id = ?`, []any{messageID}, state, from)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		changed = true
+		return tx.deliveryEvents(ctx, interactionID, direction, ids, state)
+	})
+	return changed, err
+}
+
+// MarkDeliveredUpTo moves every message of one direction of an interaction,
+// up to and including the message id upTo, to a delivery state — those for
+// which it is a step forward — and returns their ids, oldest first. This is
+// how "the widget has shown/read the agent's messages up to N", "the owner
+// has read the customer's messages" and "an agent now owns the chat" are
+// recorded. It is one transaction writing one message.delivery event per
+// changed message (the same event SetDelivery writes, so listeners handle
+// one shape; each message changes at most twice in its life, so this
+// stays small).
+func (db *DB) MarkDeliveredUpTo(ctx context.Context, interactionID int64, direction string, upTo int64, state string) ([]int64, error) {
+	if direction != "in" && direction != "out" {
+		return nil, apperr.Field("direction", "direction.invalid")
+	}
+	from, err := deliveryPredecessors(state)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	err = db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		ids, err = tx.markDeliveredUpTo(ctx, interactionID, direction, upTo, state, from)
+		return err
+	})
+	return ids, err
+}
+
+// deliverToNewOwners marks the customer's messages "delivered" on every
+// interaction a routing decision gives an owner (an accepted offer, an
+// auto-answer, an accepted transfer): the chat is now on an agent's desk.
+// SaveRouting runs it after the decision's own events, so a listener
+// hears "accepted" before the checkmarks move.
+func (tx *Tx) deliverToNewOwners(ctx context.Context, changes []InteractionChange) error {
+	for _, c := range changes {
+		if c.Owner == nil || *c.Owner == 0 {
+			continue
+		}
+		if _, err := tx.markDeliveredUpTo(ctx, c.ID, "in", 1<<62, "delivered", deliveryFrom["delivered"]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) markDeliveredUpTo(ctx context.Context, interactionID int64, direction string, upTo int64, state string, from []any) ([]int64, error) {
+	ids, err := tx.moveDelivery(ctx, `interaction_id = ? AND direction = ? AND id <= ?`,
+		[]any{interactionID, direction, upTo}, state, from)
+	if err != nil || len(ids) == 0 {
+		return ids, err
+	}
+	return ids, tx.deliveryEvents(ctx, interactionID, direction, ids, state)
+}
+
+// moveDelivery sets state on the messages matching where whose state is
+// one of from, and returns their ids in order.
+func (tx *Tx) moveDelivery(ctx context.Context, where string, args []any, state string, from []any) ([]int64, error) {
+	ids := []int64{}
+	if len(from) == 0 {
+		return ids, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(from)), ", ")
+	all := append(append([]any{state}, args...), from...)
+	rows, err := tx.query(ctx, `UPDATE messages SET delivery = ? WHERE `+where+` AND delivery IN (`+ph+`) RETURNING id`, all...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// deliveryEvents writes one message.delivery event per message:
+// {interaction_id, queue_id, agent_id (the owner), message_id, direction,
+// delivery}. The queue and owner address it like the other message events,
+// so the desks' checkmarks and the widget follow live.
+func (tx *Tx) deliveryEvents(ctx context.Context, interactionID int64, direction string, ids []int64, state string) error {
+	_, queue, owner, err := tx.interactionRouting(ctx, interactionID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageDelivery,
+			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
+				"interaction_id": interactionID, "queue_id": queue, "agent_id": owner, "message_id": id,
+				"direction": direction, "delivery": state})}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -30,6 +30,22 @@ type RoutingBatch struct {
 // TxFunc writes in a transaction the store runs.
 type TxFunc func(ctx context.Context, tx *Tx) error
 
+// Both runs a then b (either may be nil) as one TxFunc.
+func Both(a, b TxFunc) TxFunc {
+	if a == nil || b == nil {
+		if a == nil {
+			return b
+		}
+		return a
+	}
+	return func(ctx context.Context, tx *Tx) error {
+		if err := a(ctx, tx); err != nil {
+			return err
+		}
+		return b(ctx, tx)
+	}
+}
+
 // SaveRouting writes a routing decision in one transaction.
 func (db *DB) SaveRouting(ctx context.Context, b RoutingBatch) error {
 	return db.InTx(ctx, func(tx *Tx) error {
@@ -47,6 +63,9 @@ func (db *DB) SaveRouting(ctx context.Context, b RoutingBatch) error {
 			if _, err := tx.appendEvent(ctx, ev); err != nil {
 				return err
 			}
+		}
+		if err := tx.deliverToNewOwners(ctx, b.Changes); err != nil {
+			return err
 		}
 		_, err := tx.exec(ctx, `INSERT INTO router_state (id, snapshot, updated_at) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at`, string(b.Snapshot), tx.now)
@@ -153,7 +172,13 @@ type NewInteraction struct {
 	Subject     string
 	AccountID   *int64
 	ContactName string
-	Body        string // "" : no first message
+	// ContactKey names the customer within the account (a chat visitor's
+	// email or session, a phone number): one conversation (migration 00010).
+	ContactKey string
+	Body       string // "" : no first message
+	// With, when set, adds writes to the creation's transaction, given the
+	// new interaction's id (a website chat's session, say).
+	With func(interactionID int64) TxFunc
 }
 
 // CreateInteraction stores a new waiting interaction in a queue, with its
@@ -176,8 +201,8 @@ func (db *DB) CreateInteraction(ctx context.Context, channel string, in NewInter
 			}
 		}
 		if err := tx.queryRow(ctx, `INSERT INTO interactions (channel, queue_id, subject, status, priority, enqueued_at, created_at,
-			account_id, contact_name) VALUES (?, ?, ?, 'waiting', ?, ?, ?, ?, ?) RETURNING id`,
-			channel, queueID, in.Subject, priority, tx.now, tx.now, nullID(in.AccountID), in.ContactName).Scan(&id); err != nil {
+			account_id, contact_name, contact_key) VALUES (?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?) RETURNING id`,
+			channel, queueID, in.Subject, priority, tx.now, tx.now, nullID(in.AccountID), in.ContactName, in.ContactKey).Scan(&id); err != nil {
 			return err
 		}
 		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionCreated, ActorID: actorPtr(actor),
@@ -186,8 +211,13 @@ func (db *DB) CreateInteraction(ctx context.Context, channel string, in NewInter
 				"contact_name": in.ContactName})}); err != nil {
 			return err
 		}
+		if in.With != nil {
+			if err := in.With(id)(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if in.Body != "" {
-			_, err := tx.addInbound(ctx, id, in.Body, actor)
+			_, err := tx.addInbound(ctx, Inbound{InteractionID: id, Body: in.Body, Actor: actor})
 			return err
 		}
 		return nil
@@ -215,24 +245,6 @@ func (db *DB) OpenInteractions(ctx context.Context) ([]*Interaction, error) {
 	}
 	defer rows.Close()
 	var out []*Interaction
-	for rows.Next() {
-		it, err := scanInteraction(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
-}
-
-// OwnedInteractions lists an agent's open interactions, newest first.
-func (db *DB) OwnedInteractions(ctx context.Context, agentID int64) ([]*Interaction, error) {
-	rows, err := db.query(ctx, interactionSelect+` WHERE owner_id = ? AND status = 'open' ORDER BY id DESC`, agentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*Interaction{}
 	for rows.Next() {
 		it, err := scanInteraction(rows)
 		if err != nil {
