@@ -45,6 +45,10 @@ test('two agents in a ring-all queue: one accepts, the other sees it taken', asy
   await expect(pageB.getByTestId('offer-taken')).toBeVisible();
   await expect(cardB).toHaveCount(0);
   await expect(cardA).toHaveCount(0);
+  // Accepting opens the interaction's tab; the Dashboard lists it too.
+  await expect(pageA).toHaveURL(new RegExp(`/desktop/interactions/${it.id}$`));
+  await expect(pageA.getByTestId(`desk-tab-${it.id}`)).toBeVisible();
+  await pageA.getByTestId('desk-tab-dashboard').click();
   await expect(pageA.getByTestId('my-interactions')).toContainText('Where is my order?');
   await pageA.screenshot({ path: 'test-results/screens/accepted.png', fullPage: true });
   const stored = await api.call('GET', `/interactions/${it.id}`);

@@ -6,6 +6,9 @@
 // agent desktop and by the supervisor's realtime page.
 
 import { API_BASE } from './api/api'
+import { backoffDelay, createReconnectingSocket, type SocketLike as BaseSocket } from './reconnecting'
+
+export { backoffDelay }
 
 export interface RealtimeEvent {
   id: number
@@ -20,13 +23,7 @@ type Message =
   | ({ type: 'event' } & Partial<RealtimeEvent>)
 
 /** What the client needs of a WebSocket (the browser's, or a fake in tests). */
-export interface SocketLike {
-  onopen: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: unknown }) => void) | null
-  onclose: ((ev: { code?: number }) => void) | null
-  onerror: ((ev: unknown) => void) | null
-  close(code?: number, reason?: string): void
-}
+export type SocketLike = Omit<BaseSocket, 'send'>
 
 export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'reconnecting'
 
@@ -55,15 +52,6 @@ export function socketUrl(after: number, loc: { protocol: string; host: string }
   return `${scheme}://${loc.host}${API_BASE}/ws${query}`
 }
 
-/**
- * The wait before reconnect attempt n (0 = the first after a loss): min × 2^n,
- * capped at max, then reduced by up to a half at random.
- */
-export function backoffDelay(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const base = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30))
-  return Math.round(base * (1 - random() / 2))
-}
-
 export interface RealtimeClient {
   start(): void
   stop(): void
@@ -75,62 +63,39 @@ export interface RealtimeClient {
 }
 
 export function createRealtimeClient(options: RealtimeOptions): RealtimeClient {
-  const minDelay = options.minDelayMs ?? 1000
-  const maxDelay = options.maxDelayMs ?? 30_000
-  const random = options.random ?? Math.random
   const makeUrl = options.url ?? ((after: number) => socketUrl(after))
   const makeSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
 
-  let socket: SocketLike | null = null
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let attempt = 0
   let lastEventId = 0
-  let status: RealtimeStatus = 'idle'
-  let running = false
+  // Whether the current connection resumes after an event (set as it starts).
+  let resuming = false
 
-  function setStatus(next: RealtimeStatus) {
-    if (status === next) return
-    status = next
-    options.onStatus?.(next)
-  }
-
-  function connect() {
-    timer = undefined
-    const resuming = lastEventId > 0
-    setStatus(attempt === 0 && !resuming ? 'connecting' : 'reconnecting')
-    let ws: SocketLike
-    try {
-      ws = makeSocket(makeUrl(lastEventId))
-    } catch {
-      scheduleReconnect()
-      return
-    }
-    socket = ws
-    ws.onmessage = (ev) => {
-      if (socket !== ws) return
+  const loop = createReconnectingSocket({
+    url: () => {
+      resuming = lastEventId > 0
+      return makeUrl(lastEventId)
+    },
+    createSocket: makeSocket,
+    isFirst: () => lastEventId === 0,
+    onData: (data) => {
       let message: Message
       try {
-        message = JSON.parse(String(ev.data)) as Message
+        message = JSON.parse(data) as Message
       } catch {
         return // not ours to understand
       }
-      handle(message, resuming)
-    }
-    ws.onclose = () => {
-      if (socket !== ws) return
-      socket = null
-      scheduleReconnect()
-    }
-    ws.onerror = () => {
-      // A close follows; it reconnects.
-    }
-  }
+      handle(message)
+    },
+    onStatus: options.onStatus,
+    minDelayMs: options.minDelayMs,
+    maxDelayMs: options.maxDelayMs,
+    random: options.random,
+  })
 
-  function handle(message: Message, resuming: boolean) {
+  function handle(message: Message) {
     switch (message.type) {
       case 'hello':
-        attempt = 0
-        setStatus('open')
+        loop.opened()
         if (!resuming) {
           // The stream starts now: what came before is in the state to load.
           lastEventId = Math.max(lastEventId, message.last_event_id ?? 0)
@@ -152,49 +117,12 @@ export function createRealtimeClient(options: RealtimeOptions): RealtimeClient {
     }
   }
 
-  function scheduleReconnect() {
-    if (!running) return
-    setStatus('reconnecting')
-    const delay = backoffDelay(attempt, minDelay, maxDelay, random)
-    attempt++
-    timer = setTimeout(connect, delay)
-  }
-
-  function closeSocket() {
-    const ws = socket
-    socket = null
-    if (ws) {
-      ws.onmessage = ws.onclose = ws.onerror = ws.onopen = null
-      try {
-        ws.close(1000, 'done')
-      } catch {
-        // already closed
-      }
-    }
-  }
-
   return {
-    start() {
-      if (running) return
-      running = true
-      attempt = 0
-      connect()
-    },
-    stop() {
-      running = false
-      if (timer !== undefined) clearTimeout(timer)
-      timer = undefined
-      closeSocket()
-      setStatus('idle')
-    },
-    reconnectNow() {
-      if (!running || timer === undefined) return
-      clearTimeout(timer)
-      attempt = 0
-      connect()
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
+    reconnectNow: () => loop.reconnectNow(),
     get status() {
-      return status
+      return loop.status
     },
     get lastEventId() {
       return lastEventId

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { api, ApiError, configureApi } from './api'
+import { api, ApiError, apiUrl, configureApi } from './api'
 
 type FetchArgs = [input: string, init: RequestInit]
 
@@ -124,5 +124,13 @@ describe('api wrapper', () => {
   it('gives a localised message when the server cannot be reached', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
     await expect(api.get('/agents')).rejects.toMatchObject({ status: 0, code: 'unavailable', message: 'fallback network' })
+  })
+})
+
+describe('apiUrl', () => {
+  it('leaves out empty values and repeats a parameter given a list', () => {
+    expect(apiUrl('/interactions', { q: '', channel: 'chat', status: ['open', 'closed'], tag_id: [], limit: 50 })).toBe(
+      '/api/v1/interactions?channel=chat&status=open&status=closed&limit=50',
+    )
   })
 })

@@ -66,18 +66,24 @@ const authPathsWithout401Redirect = [
 
 export type QueryValue = string | number | boolean | null | undefined
 
+/** A parameter's value; a list repeats the parameter (status=open&status=closed). */
+export type QueryParam = QueryValue | readonly QueryValue[]
+
 export interface RequestOptions {
-  query?: Record<string, QueryValue>
+  query?: Record<string, QueryParam>
   signal?: AbortSignal
 }
 
 /** The full URL of an API path, e.g. for a download link (GET works with the cookie alone). */
-export function apiUrl(path: string, query?: Record<string, QueryValue>): string {
+export function apiUrl(path: string, query?: Record<string, QueryParam>): string {
   let url = API_BASE + path
   if (query) {
     const params = new URLSearchParams()
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
+    for (const [key, param] of Object.entries(query)) {
+      const values: readonly QueryValue[] = Array.isArray(param) ? param : [param as QueryValue]
+      for (const value of values) {
+        if (value !== undefined && value !== null && value !== '') params.append(key, String(value))
+      }
     }
     const qs = params.toString()
     if (qs) url += '?' + qs
@@ -134,6 +140,11 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     throw error
   }
 
+  return settle<T>(response, method, path, started)
+}
+
+/** Turns an answer into its JSON value, or throws its ApiError (and tells the hooks). */
+async function settle<T>(response: Response, method: string, path: string, started: number): Promise<T> {
   context.onResponse(method, path, response.status, Date.now() - started)
   if (!response.ok) {
     const error = await toApiError(response)
@@ -149,6 +160,55 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   if (response.status === 204) return undefined as T
   const text = await response.text()
   return (text ? JSON.parse(text) : undefined) as T
+}
+
+export interface UploadOptions {
+  /** Called as the body goes out, with the share sent (0–1). */
+  onProgress?(fraction: number): void
+  signal?: AbortSignal
+}
+
+/**
+ * POSTs a multipart form (a file) like request does, but through
+ * XMLHttpRequest: fetch cannot report how much of a body was sent, and an
+ * agent attaching a large file wants to see it move.
+ */
+export function upload<T>(path: string, form: FormData, options: UploadOptions = {}): Promise<T> {
+  const method = 'POST'
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    const started = Date.now()
+    xhr.open(method, apiUrl(path))
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('Accept-Language', context.locale())
+    const token = context.csrfToken()
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token)
+    xhr.upload.onprogress = (ev) => {
+      if (ev.lengthComputable && ev.total > 0) options.onProgress?.(ev.loaded / ev.total)
+    }
+    xhr.onload = () => {
+      const empty = xhr.status === 204 || xhr.status === 205 || xhr.status === 304 || !xhr.responseText
+      const response = new Response(empty ? null : xhr.responseText, {
+        status: xhr.status,
+        headers: { 'Content-Type': xhr.getResponseHeader('Content-Type') ?? 'application/json' },
+      })
+      settle<T>(response, method, path, started).then(resolve, reject)
+    }
+    xhr.onerror = () => {
+      const error = new ApiError(0, 'unavailable', context.fallbackMessage('network'))
+      context.onError(error, method, path)
+      reject(error)
+    }
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'))
+    if (options.signal) {
+      if (options.signal.aborted) {
+        reject(new DOMException('The upload was cancelled.', 'AbortError'))
+        return
+      }
+      options.signal.addEventListener('abort', () => xhr.abort(), { once: true })
+    }
+    xhr.send(form)
+  })
 }
 
 export const api = {

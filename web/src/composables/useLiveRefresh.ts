@@ -1,6 +1,12 @@
 import { onBeforeUnmount, onMounted, ref } from 'vue'
 import { createRealtimeClient, type RealtimeClient, type RealtimeEvent, type RealtimeStatus } from '../realtime'
 
+/** Where the events come from when not from a socket of the page's own (the desk's, say). */
+export interface LiveSource {
+  /** Starts hearing events and "load again" calls; returns the way to stop. */
+  listen(handlers: { onEvent(event: RealtimeEvent): void; onSync(): void }): () => void
+}
+
 export interface LiveRefreshOptions {
   /** Which events make the page load again; all when absent. */
   relevant?: (event: RealtimeEvent) => boolean
@@ -8,6 +14,8 @@ export interface LiveRefreshOptions {
   debounceMs?: number
   /** Loads this often anyway, as a safety net. */
   intervalMs?: number
+  /** Another's socket to read; without it the page opens its own (and status reports on it). */
+  source?: LiveSource
 }
 
 /**
@@ -21,6 +29,7 @@ export function useLiveRefresh(load: () => Promise<unknown>, options: LiveRefres
   const debounceMs = options.debounceMs ?? 300
   const intervalMs = options.intervalMs ?? 15_000
   let client: RealtimeClient | null = null
+  let stopSource: (() => void) | null = null
   let pending: ReturnType<typeof setTimeout> | undefined
   let interval: ReturnType<typeof setInterval> | undefined
   let running: Promise<unknown> | null = null
@@ -54,20 +63,23 @@ export function useLiveRefresh(load: () => Promise<unknown>, options: LiveRefres
 
   onMounted(() => {
     void refresh()
-    client = createRealtimeClient({
-      onEvent: (ev) => {
-        if (!options.relevant || options.relevant(ev)) soon()
-      },
-      onSync: () => soon(),
-      onStatus: (s) => (status.value = s),
-    })
-    client.start()
+    const onEvent = (ev: RealtimeEvent) => {
+      if (!options.relevant || options.relevant(ev)) soon()
+    }
+    if (options.source) {
+      stopSource = options.source.listen({ onEvent, onSync: () => soon() })
+    } else {
+      client = createRealtimeClient({ onEvent, onSync: () => soon(), onStatus: (s) => (status.value = s) })
+      client.start()
+    }
     interval = setInterval(() => void refresh(), intervalMs)
   })
 
   onBeforeUnmount(() => {
     client?.stop()
     client = null
+    stopSource?.()
+    stopSource = null
     if (pending !== undefined) clearTimeout(pending)
     clearInterval(interval)
   })

@@ -39,6 +39,10 @@ const families: [string, readonly string[]][] = [
   ['realtime.status', ['idle', 'connecting', 'open', 'reconnecting']],
   ['websites.fieldTypes', FORM_FIELD_TYPES],
   ['websites.problems', FIELD_PROBLEMS],
+  ['interactionList.describe', ['website', 'account']],
+  ['interactionList.entryPoint', ['website', 'account']],
+  ['interactionList.all', ['website', 'account']],
+  ['interactionList.direction', ['in', 'out']],
 ]
 
 function lookup(tree: unknown, key: string): unknown {

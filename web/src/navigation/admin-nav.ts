@@ -119,6 +119,25 @@ export const adminNav: NavSection[] = [
         right: { section: 'realtime', right: 'view' },
       },
       {
+        // Every channel's interactions, and the spy view of one: reading
+        // conversations live takes the realtime read right.
+        name: 'admin-interactions',
+        path: 'interactions',
+        label: 'nav.interactions',
+        icon: 'pi pi-inbox',
+        component: () => import('../views/admin/InteractionsView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'realtime', right: 'read' },
+        details: [
+          {
+            name: 'admin-interaction',
+            path: 'interactions/:id(\\d+)',
+            title: 'interactionList.spyTitle',
+            component: () => import('../views/admin/InteractionSpyView.vue'),
+          },
+        ],
+      },
+      {
         name: 'admin-queues',
         path: 'queues',
         label: 'nav.queues',

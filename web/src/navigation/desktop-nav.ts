@@ -1,3 +1,5 @@
+import { CHANNEL_LISTS } from '../interactions/channels'
+import { channelIcon } from '../staff/channels'
 import type { NavSection } from './nav'
 
 // The agent desktop's side navigation and its pages; add entries here. An
@@ -15,5 +17,18 @@ export const desktopNav: NavSection[] = [
         sidebar: 'dashboard',
       },
     ],
+  },
+  {
+    // One interaction list per messaging channel, all the same page.
+    label: 'nav.channels',
+    items: CHANNEL_LISTS.map((list) => ({
+      name: list.name,
+      path: list.path,
+      label: `channels.${list.channel}`,
+      icon: channelIcon(list.channel),
+      component: () => import('../views/desktop/ChannelInteractionsView.vue'),
+      props: { channel: list.channel },
+      sidebar: list.sidebar,
+    })),
   },
 ]

@@ -73,6 +73,7 @@ describe('console navigation by rights', () => {
       'admin-user-profiles',
       'admin-deleted-members',
       'admin-realtime',
+      'admin-interactions',
       'admin-queues',
       'admin-websites',
       'admin-pause-reasons',
@@ -112,6 +113,8 @@ describe('console navigation by rights', () => {
 
   it('shows each routing page by its own section: realtime, queues, agent profiles, settings', () => {
     expect(names(visibleSections(adminNav, userWith({ realtime: ['view'] })))).toEqual(['admin-realtime'])
+    // Reading conversations (the interactions list and the spy view) takes realtime read.
+    expect(names(visibleSections(adminNav, userWith({ realtime: ['view', 'read'] })))).toEqual(['admin-realtime', 'admin-interactions'])
     expect(names(visibleSections(adminNav, userWith({ agent_profiles: ['view'] })))).toEqual(['admin-agent-profiles'])
     expect(names(visibleSections(adminNav, userWith({ channels: ['view'] })))).toEqual(['admin-websites'])
     // The demo supervisor: staff, queues, realtime and reports, no settings.
@@ -121,6 +124,7 @@ describe('console navigation by rights', () => {
       'admin-teams',
       'admin-deleted-members',
       'admin-realtime',
+      'admin-interactions',
       'admin-queues',
     ])
   })
@@ -170,8 +174,21 @@ describe('desktop sidebar', () => {
   const agent: Access = { kind: 'agent', rights: {} }
 
   it('shows only the sections the agent is allowed', () => {
-    expect(names(visibleSections(desktopNav, agent, sidebarFilter(['dashboard', 'chat'])))).toEqual(['desktop-dashboard'])
-    expect(visibleSections(desktopNav, agent, sidebarFilter(['chat', 'whatsapp']))).toEqual([])
+    expect(names(visibleSections(desktopNav, agent, sidebarFilter(['dashboard', 'chat'])))).toEqual(['desktop-dashboard', 'desktop-chat'])
+    expect(names(visibleSections(desktopNav, agent, sidebarFilter(['fax', 'email'])))).toEqual(['desktop-email', 'desktop-fax'])
+    expect(visibleSections(desktopNav, agent, sidebarFilter(['contacts', 'recordings']))).toEqual([])
+  })
+
+  it('gives each messaging channel its list page, with the channel as the page prop', () => {
+    const routes = navRoutes(desktopNav).filter((r) => typeof r.props === 'object' && r.props !== null && 'channel' in r.props)
+    expect(routes.map((r) => [r.name, r.path, r.props])).toEqual([
+      ['desktop-chat', 'chat', { channel: 'chat' }],
+      ['desktop-whatsapp', 'whatsapp', { channel: 'whatsapp' }],
+      ['desktop-email', 'email', { channel: 'email' }],
+      ['desktop-sms', 'sms', { channel: 'sms' }],
+      ['desktop-openchannel', 'open-channel', { channel: 'openchannel' }],
+      ['desktop-fax', 'fax', { channel: 'fax' }],
+    ])
   })
 
   it('keeps entries that are no sidebar section', () => {

@@ -65,7 +65,17 @@ export const router = createRouter({
       path: '/desktop',
       component: () => import('../layouts/DesktopLayout.vue'),
       meta: { kinds: ['agent'] },
-      children: navRoutes(desktopNav),
+      children: [
+        ...navRoutes(desktopNav),
+        // An interaction's tab: not a sidebar page (every agent may open his interactions).
+        {
+          path: 'interactions/:id(\\d+)',
+          name: 'desktop-interaction',
+          component: () => import('../views/desktop/InteractionView.vue'),
+          props: (route) => ({ id: Number(route.params.id) }),
+          meta: { title: 'conversation.title' },
+        },
+      ],
     },
     {
       path: '/:pathMatch(.*)*',

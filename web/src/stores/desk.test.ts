@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { FakeWebSocket } from '../testing/fakeWebSocket'
 import { createPinia, setActivePinia } from 'pinia'
 import { ApiError } from '../api/api'
 import type { AgentOffer, Desk, Interaction } from '../api/types'
@@ -14,21 +15,6 @@ vi.mock('../api/routing', () => ({
 
 const { useDeskStore, mineKey, DESK_REFRESH_MS } = await import('./desk')
 
-/** The browser's WebSocket, driven by the test. */
-class FakeWebSocket {
-  static all: FakeWebSocket[] = []
-  onopen: ((e: unknown) => void) | null = null
-  onmessage: ((e: { data: unknown }) => void) | null = null
-  onclose: ((e: unknown) => void) | null = null
-  onerror: ((e: unknown) => void) | null = null
-  constructor(readonly url: string) {
-    FakeWebSocket.all.push(this)
-  }
-  close() {}
-  say(m: unknown) {
-    this.onmessage?.({ data: JSON.stringify(m) })
-  }
-}
 
 const ME = 2
 const presence = {
@@ -76,7 +62,7 @@ describe('desk store', () => {
     vi.useRealTimers()
   })
 
-  const socket = () => FakeWebSocket.all[FakeWebSocket.all.length - 1]!
+  const socket = () => FakeWebSocket.last()
 
   it('opens the socket, and loads the desk once the stream has started', async () => {
     const store = useDeskStore()

@@ -4,6 +4,7 @@ import { ApiError } from '../api/api'
 import { deskApi, interactionsApi, type TransferTarget } from '../api/routing'
 import type { AgentOffer, Desk, Interaction } from '../api/types'
 import { clientLog } from '../clientlog'
+import { readIds, writeIds } from '../desk/storedIds'
 import {
   addNotice,
   applyDesk,
@@ -26,26 +27,19 @@ const SKEW_SAMPLES = 20
 /** The desk is loaded again this often anyway (pause reasons, for one, have no event an agent receives). */
 export const DESK_REFRESH_MS = 60_000
 
+/** Something else that reads the desk's socket. */
+export interface DeskListener {
+  event?(ev: RealtimeEvent): void
+  /** Events may have been missed: load again. */
+  sync?(): void
+}
+
 export function mineKey(agentId: number): string {
   return MINE_PREFIX + agentId
 }
 
-function readMine(agentId: number): number[] {
-  try {
-    const raw = JSON.parse(localStorage.getItem(mineKey(agentId)) ?? '[]') as unknown
-    return Array.isArray(raw) ? raw.filter((x): x is number => Number.isInteger(x)) : []
-  } catch {
-    return []
-  }
-}
-
-function writeMine(agentId: number, ids: number[]) {
-  try {
-    localStorage.setItem(mineKey(agentId), JSON.stringify(ids))
-  } catch {
-    // Storage disabled: the list lasts for this page.
-  }
-}
+const readMine = (agentId: number) => readIds(mineKey(agentId))
+const writeMine = (agentId: number, ids: number[]) => writeIds(mineKey(agentId), ids)
 
 /**
  * The agent's work session on the desktop: presence (logged in to the
@@ -64,6 +58,8 @@ export const useDeskStore = defineStore('desk', () => {
   let client: RealtimeClient | null = null
   let refreshTimer: ReturnType<typeof setInterval> | undefined
   let ringer: ((offer: AgentOffer) => void) | null = null
+  /** Others reading the same socket (the conversation tabs): every event, and every "load again". */
+  const listeners = new Set<DeskListener>()
   const loading = new Set<number>()
   let requested = 0 // desk requests started
   let applied = 0 // the newest request whose answer was applied
@@ -144,12 +140,20 @@ export const useDeskStore = defineStore('desk', () => {
       skew.value = estimateSkew(skewSamples)
     }
     follow(applyEvent(state, ev, Date.now()))
+    for (const l of listeners) l.event?.(ev)
+  }
+
+  /** Hears the desk's realtime events and resyncs; returns the way to stop. */
+  function listen(listener: DeskListener): () => void {
+    listeners.add(listener)
+    return () => listeners.delete(listener)
   }
 
   /** Everything again: the desk, and whether his interactions are still his. */
   function resync() {
     void reload()
     for (const id of state.mine) void loadInteraction(id)
+    for (const l of listeners) l.sync?.()
   }
 
   /** Starts the session view for this agent: loads, and listens to the socket. */
@@ -267,6 +271,13 @@ export const useDeskStore = defineStore('desk', () => {
     delete state.transfers[id]
   }
 
+  /** The server's list of his open interactions (GET /me/interactions): his list is exactly that. */
+  function adoptMine(list: Interaction[]) {
+    for (const it of list) learnInteraction(state, it)
+    state.mine = list.map((it) => it.id)
+    writeMine(state.me, state.mine)
+  }
+
   return {
     state,
     loaded,
@@ -293,5 +304,7 @@ export const useDeskStore = defineStore('desk', () => {
     close,
     transfer,
     dismissTransferNote,
+    adoptMine,
+    listen,
   }
 })
