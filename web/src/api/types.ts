@@ -548,6 +548,8 @@ export interface Interaction {
   enqueued_at?: string
   created_at: string
   closed_at: string | null
+  /** Who the customer is, when the channel says (a chat's form name). */
+  contact_name?: string
 }
 
 /** A logged-in agent on the realtime screen. */

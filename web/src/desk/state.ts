@@ -14,6 +14,8 @@ export interface InteractionInfo {
   channel?: string
   queue_id?: number | null
   subject?: string
+  /** Who the customer is (a chat's form name, say); '' when unknown. */
+  contact_name?: string
   status?: InteractionStatus
   owner_id?: number | null
 }
@@ -86,7 +88,15 @@ export function learn(state: DeskState, info: InteractionInfo) {
 }
 
 export function learnInteraction(state: DeskState, it: Interaction) {
-  learn(state, { id: it.id, channel: it.channel, queue_id: it.queue_id, subject: it.subject, status: it.status, owner_id: it.owner_id })
+  learn(state, {
+    id: it.id,
+    channel: it.channel,
+    queue_id: it.queue_id,
+    subject: it.subject,
+    contact_name: it.contact_name,
+    status: it.status,
+    owner_id: it.owner_id,
+  })
 }
 
 /** Adds (or refreshes) an offer; true when it is new. */
