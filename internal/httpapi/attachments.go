@@ -165,11 +165,15 @@ func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	a, interactionID, data, err := s.db.Attachment(r.Context(), id)
+	interactionID, err := s.db.AttachmentInteraction(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	if _, err := s.visibleInteraction(r, interactionID); err != nil {
+		return err
+	}
+	a, _, data, err := s.db.Attachment(r.Context(), id)
+	if err != nil {
 		return err
 	}
 	disposition := "inline"

@@ -268,12 +268,16 @@ func (s *Server) widgetDownload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, interactionID, data, err := s.db.Attachment(r.Context(), id)
+	interactionID, err := s.db.AttachmentInteraction(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	if interactionID != chat.InteractionID { // not his: as if it did not exist
 		return apperr.New(apperr.NotFound, "error.not_found")
+	}
+	a, _, data, err := s.db.Attachment(r.Context(), id)
+	if err != nil {
+		return err
 	}
 	disposition := "attachment"
 	if inlineImage(a.ContentType) {

@@ -44,6 +44,17 @@ func (tx *Tx) insertAttachment(ctx context.Context, interactionID int64, f *NewA
 // Attachment reads a file for download: its description, the interaction
 // it belongs to (whoever may see that interaction may see the file) and
 // its content. An unknown id is not_found.
+// AttachmentInteraction tells which interaction a file belongs to, without
+// reading the file: rights are checked before the bytes are loaded.
+func (db *DB) AttachmentInteraction(ctx context.Context, id int64) (int64, error) {
+	var interactionID int64
+	err := db.queryRow(ctx, `SELECT interaction_id FROM attachments WHERE id = ?`, id).Scan(&interactionID)
+	if err == sql.ErrNoRows {
+		return 0, mapError(err)
+	}
+	return interactionID, err
+}
+
 func (db *DB) Attachment(ctx context.Context, id int64) (a *Attachment, interactionID int64, data []byte, err error) {
 	a = &Attachment{ID: id}
 	err = db.queryRow(ctx, `SELECT interaction_id, name, content_type, size, data FROM attachments WHERE id = ?`, id).
