@@ -21,6 +21,7 @@ build: web
 run: build
 	@echo "Switchboard: open http://127.0.0.1:8080 — the admin password is printed below on the first start"
 	@echo "Demo agents: mario.rossi, giulia.bianchi, luca.verdi (password Demo-Pass1)"
+	@echo "Chat as a customer on the demo shop: http://127.0.0.1:8080/demo/shop"
 	./$(BIN) serve --demo
 
 web/node_modules/.installed: web/package.json web/package-lock.json
