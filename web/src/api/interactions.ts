@@ -22,6 +22,8 @@ export interface InteractionRow {
   queue_id: number | null
   owner: Named | null
   created_at: string
+  /** When it took its place in its queue's line (a transfer to another queue takes a new place). */
+  enqueued_at?: string
   closed_at: string | null
   last_message_at: string | null
   /** The last message's way: from the customer ("in") or to him ("out"). */

@@ -10,12 +10,14 @@ describe('routing answers', () => {
       profiles: null,
       pause_reasons: null,
       routing: { logged_in: false, paused: false, away: false, active_queues: {}, offers: null, load: null },
+      queues: null,
     } as unknown as Desk
     expect(normalizeDesk(raw)).toEqual({
       presence: null,
       profiles: [],
       pause_reasons: [],
       routing: { logged_in: false, paused: false, away: false, active_queues: {}, offers: [], load: {} },
+      queues: [],
     })
   })
 })

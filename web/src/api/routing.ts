@@ -48,6 +48,7 @@ export function normalizeDesk(desk: Desk): Desk {
     profiles: desk.profiles ?? [],
     pause_reasons: desk.pause_reasons ?? [],
     routing: normalizeRouting(desk.routing),
+    queues: desk.queues ?? [],
   }
 }
 

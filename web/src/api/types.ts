@@ -531,6 +531,19 @@ export interface Desk {
   profiles: Named[]
   pause_reasons: Named[]
   routing: RoutingView
+  /** His active queues (those he works now), each with how many interactions wait in it. */
+  queues: DeskQueue[]
+}
+
+/** One of the agent's active queues on his desk. */
+export interface DeskQueue {
+  id: number
+  name: string
+  channel: QueueChannel
+  /** His penalty in it (it orders voice offers; lower first). */
+  penalty: number
+  /** Interactions waiting in it now. */
+  waiting: number
 }
 
 export const INTERACTION_STATUSES = ['waiting', 'open', 'closed', 'closed_unmanaged'] as const

@@ -30,6 +30,7 @@ function desk(offers: AgentOffer[] = [], loggedIn = true): Desk {
     profiles: [],
     pause_reasons: [],
     routing: { logged_in: loggedIn, paused: false, away: false, active_queues: { '1': 0 }, offers, load: {} },
+    queues: [],
   }
 }
 
@@ -57,12 +58,12 @@ describe('desk state: offers', () => {
     expect(s.offers).toEqual([])
   })
 
-  it('knows the channel and subject from interaction.created, so needs no load', () => {
+  it('knows the channel, subject and contact from interaction.created, so needs no load', () => {
     const s = emptyDeskState(ME)
-    applyEvent(s, ev('interaction.created', { interaction_id: 7, queue_id: 1, channel: 'chat', subject: 'Order 1234' }), 0)
+    applyEvent(s, ev('interaction.created', { interaction_id: 7, queue_id: 1, channel: 'chat', subject: 'Order 1234', contact_name: 'Anna' }), 0)
     expect(applyEvent(s, offered(7, ME, { transfer: true, auto_accept_at: '2026-11-21T10:00:05Z' }), 0)).toEqual([{ type: 'ring', id: 7 }])
     expect(s.offers[0]).toMatchObject({ channel: 'chat', transfer: true, auto_accept_at: '2026-11-21T10:00:05Z' })
-    expect(s.info[7]).toMatchObject({ subject: 'Order 1234', status: 'waiting' })
+    expect(s.info[7]).toMatchObject({ subject: 'Order 1234', contact_name: 'Anna', status: 'waiting' })
   })
 
   it('shows "taken" in place of an offer another agent accepted, for a few seconds', () => {

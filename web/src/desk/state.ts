@@ -160,7 +160,7 @@ export function applyEvent(state: DeskState, ev: RealtimeEvent, now: number): Fo
   if (ev.event.startsWith('agent.')) {
     // Presence events reach an agent only about himself.
     if (ev.event === 'agent.logout' && state.desk) {
-      state.desk = { ...state.desk, presence: null, routing: { ...state.desk.routing, logged_in: false, offers: [] } }
+      state.desk = { ...state.desk, presence: null, routing: { ...state.desk.routing, logged_in: false, offers: [] }, queues: [] }
       state.offers = []
     }
     return [{ type: 'reload' }]
@@ -169,7 +169,14 @@ export function applyEvent(state: DeskState, ev: RealtimeEvent, now: number): Fo
 
   switch (ev.event) {
     case 'interaction.created':
-      learn(state, { id, channel: str(d.channel), queue_id: num(d.queue_id), subject: str(d.subject), status: 'waiting' })
+      learn(state, {
+        id,
+        channel: str(d.channel),
+        queue_id: num(d.queue_id),
+        subject: str(d.subject),
+        contact_name: str(d.contact_name), // the offer card names him (a chat has no subject)
+        status: 'waiting',
+      })
       break
 
     case 'interaction.offered': {

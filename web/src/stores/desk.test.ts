@@ -28,6 +28,7 @@ function desk(offers: AgentOffer[] = [], loggedIn = true): Desk {
     profiles: [{ id: 5, name: 'Morning' }],
     pause_reasons: [],
     routing: { logged_in: loggedIn, paused: false, away: false, active_queues: {}, offers, load: {} },
+    queues: [],
   }
 }
 

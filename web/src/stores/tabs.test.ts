@@ -32,6 +32,7 @@ vi.mock('../api/routing', () => ({
       profiles: [],
       pause_reasons: [],
       routing: { logged_in: false, paused: false, away: false, active_queues: {}, offers: [], load: {} },
+      queues: [],
     }),
   },
   interactionsApi: { get: async () => ({}) },
