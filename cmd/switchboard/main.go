@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/app"
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/bench"
 	"github.com/switchboard-cc/switchboard/internal/config"
 	"github.com/switchboard-cc/switchboard/internal/i18n"
 	"github.com/switchboard-cc/switchboard/internal/store"
@@ -31,6 +32,7 @@ Usage:
   switchboard serve [flags]          run the server (see switchboard serve -h)
   switchboard migrate [flags]        apply database migrations and exit
   switchboard admin create [flags]   create an admin from the command line
+  switchboard bench [flags]          load a server and report its figures (see switchboard bench -h)
   switchboard version                print the version
 
 Every flag can also be set with its SWITCHBOARD_* environment variable.
@@ -57,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		err = adminCreate(args[2:], stdout, stderr)
+	case "bench":
+		err = bench.Command(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", fullVersion())
 		return 0

@@ -94,7 +94,8 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 	}
 	srv := httpapi.New(db, authSvc, clk, log, httpapi.Config{MaxBodyBytes: cfg.MaxBodyBytes,
 		SecureCookie: strings.HasPrefix(cfg.BaseURL, "https://"), OpenAPI: docs.OpenAPI, AwayAfter: cfg.AwayAfter,
-		BaseURL: cfg.BaseURL, Demo: cfg.Demo}, webFS, reg)
+		BaseURL: cfg.BaseURL, Demo: cfg.Demo, WidgetRateScale: cfg.WidgetRateScale,
+		PhoneRegion: cfg.PhoneRegion}, webFS, reg)
 	db.OnCommit(srv.Hub().Publish)
 	engine, err := acd.New(ctx, db, clk, log, acd.Options{RequeueOnLogout: cfg.RequeueOnLogout})
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/switchboard-cc/switchboard/internal/contacts"
 )
 
 // Config holds the settings of `switchboard serve` (and of the subcommands
@@ -33,8 +35,12 @@ type Config struct {
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
 	LoginRatePerMin int
+	WidgetRateScale int // multiplies the chat widget's rate limits (load tests)
 	AwayAfter       time.Duration
 	RequeueOnLogout bool
+	// PhoneRegion is the region (ISO 3166) of phone numbers written without
+	// a country code: the Contact Manager stores numbers in E.164.
+	PhoneRegion string
 
 	SMTPHost     string
 	SMTPPort     int
@@ -134,7 +140,23 @@ var Options = []Option{
 		c.LoginRatePerMin = n
 		return nil
 	}},
+	{Name: "widget-rate-scale", Default: "1", Usage: "multiply the chat widget's rate limits by this factor; for load tests that send every customer from one address, never in production", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return errors.New("must be a whole number from 1 to 1000000")
+		}
+		c.WidgetRateScale = n
+		return nil
+	}},
 	{Name: "away-after", Default: "60s", Usage: "an agent whose desktop sockets are all gone this long stops receiving offers", set: durationSetter(time.Second, func(c *Config, d time.Duration) { c.AwayAfter = d })},
+	{Name: "default-phone-region", Default: "IT", Usage: "region (ISO 3166 code) of phone numbers written without a country code, for the Contact Manager's E.164 numbers", set: func(c *Config, v string) error {
+		v = strings.ToUpper(strings.TrimSpace(v))
+		if !contacts.ValidRegion(v) {
+			return errors.New("must be a region code such as IT, GB or US")
+		}
+		c.PhoneRegion = v
+		return nil
+	}},
 	{Name: "requeue-on-logout", Default: "false", Usage: "put an agent's open interactions back in their queues when he logs out (else he keeps them)", set: boolSetter(func(c *Config, b bool) { c.RequeueOnLogout = b })},
 	{Name: "smtp-host", Default: "", Usage: "SMTP server for password-reset mail (empty: password reset by email is off)", set: func(c *Config, v string) error { c.SMTPHost = v; return nil }},
 	{Name: "smtp-port", Default: "587", Usage: "SMTP port", set: func(c *Config, v string) error {

@@ -18,7 +18,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Listen != "127.0.0.1:8080" || c.DB != "sqlite:./data/switchboard.db" || c.BaseURL != "http://127.0.0.1:8080" ||
-		c.SessionIdle != 8*time.Hour || c.Demo {
+		c.SessionIdle != 8*time.Hour || c.Demo || c.WidgetRateScale != 1 {
 		t.Fatalf("defaults %+v", c)
 	}
 }
@@ -76,6 +76,7 @@ func TestInvalidValuesNameTheSetting(t *testing.T) {
 		{[]string{"--base-url", "ftp://x"}, nil, "base-url"},
 		{[]string{"--log-level", "loud"}, nil, "log-level"},
 		{[]string{"--max-body-bytes", "10"}, nil, "max-body-bytes"},
+		{[]string{"--widget-rate-scale", "0"}, nil, "widget-rate-scale"},
 		{[]string{"--no-such-flag"}, nil, "no-such-flag"},
 	}
 	for _, c := range cases {

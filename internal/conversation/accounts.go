@@ -42,6 +42,10 @@ type Account struct {
 	MandatoryDisposition bool          `json:"mandatory_disposition"` // closing needs a disposition
 	CreatedAt            time.Time     `json:"created_at"`
 	UpdatedAt            time.Time     `json:"updated_at"`
+	// CreateContacts is the account's contact-manager trigger: an inbound
+	// interaction from an unknown subject creates a contact in the default
+	// list.
+	CreateContacts bool `json:"create_contacts"`
 }
 
 // AccountRef is an account as selectors list it.
@@ -60,6 +64,9 @@ func (a *Account) Validate(f apperr.FieldErrors) {
 	validateText(f, "name", a.Name, 100, true)
 	if !ValidAccountChannel(a.Channel) {
 		f.Add("channel", "channel.invalid")
+	}
+	if a.CreateContacts && a.DefaultListID == nil {
+		f.Add("default_list_id", "account.needs_default_list")
 	}
 }
 

@@ -85,6 +85,23 @@ const (
 	AccountKeyRotated      Type = "account.key_rotated"
 )
 
+// The Contact Manager's events.
+const (
+	ListFieldCreated      Type = "list.field_created"
+	ListFieldUpdated      Type = "list.field_updated"
+	ListFieldDeleted      Type = "list.field_deleted"
+	ListAgentSet          Type = "list.agent_set"
+	ListAgentRemoved      Type = "list.agent_removed"
+	ContactCreated        Type = "contact.created"
+	ContactUpdated        Type = "contact.updated"
+	ContactDeleted        Type = "contact.deleted"
+	ContactMerged         Type = "contact.merged"
+	ContactCopied         Type = "contact.copied"
+	ContactImportStarted  Type = "contact_import.started"
+	ContactImportProgress Type = "contact_import.progress"
+	ContactImportFinished Type = "contact_import.finished"
+)
+
 // InteractionWatchersChanged: someone opened or left an interaction's
 // screen; its data lists who is watching it now.
 const InteractionWatchersChanged Type = "interaction.watchers_changed"

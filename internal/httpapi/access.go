@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/contacts"
 	"github.com/switchboard-cc/switchboard/internal/staff"
 )
 
@@ -22,6 +23,9 @@ type Caller struct {
 	ViaToken  bool
 	Rights    staff.Rights // per section; admins have all, agents none
 	ProfileID *int64       // a user's profile, which bounds the agents he may touch
+	// Mask, when set, masks contacts' sensitive data in every answer to him
+	// (an agent with "mask sensitive data": see contacts_mask.go).
+	Mask *contacts.Masker
 }
 
 // IsAgent reports whether the caller is an agent.
@@ -130,6 +134,13 @@ func (s *Server) guard(rt route) http.Handler {
 		if rt.access.Allow != nil && !rt.access.Allow(caller) {
 			writeError(w, r, s.log, apperr.New(apperr.Forbidden, "error.forbidden"))
 			return
+		}
+		if caller.Mask, err = s.maskerFor(r.Context(), caller); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		if caller.Mask != nil {
+			w = &maskingWriter{ResponseWriter: w, masker: *caller.Mask}
 		}
 		ctx := context.WithValue(r.Context(), callerKey{}, caller)
 		if err := rt.handler(w, r.WithContext(ctx)); err != nil {

@@ -74,6 +74,9 @@ func (s *Server) interactionView(ctx context.Context, it *store.Interaction) (*i
 	if out.Watching, err = s.db.Watchers(ctx, it.ID); err != nil {
 		return nil, err
 	}
+	if out.Contact, err = s.db.ContactRef(ctx, it.ContactID); err != nil {
+		return nil, err
+	}
 	if it.Channel == "chat" {
 		chat, err := s.db.ChatOfInteraction(ctx, it.ID)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/acd"
 	"github.com/switchboard-cc/switchboard/internal/apperr"
+	"github.com/switchboard-cc/switchboard/internal/contacts"
 	"github.com/switchboard-cc/switchboard/internal/staff"
 	"github.com/switchboard-cc/switchboard/internal/store"
 	"github.com/switchboard-cc/switchboard/internal/webchat"
@@ -345,8 +346,8 @@ func (s *Server) createInteraction(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	it, err := s.acd.CreateWith(r.Context(), store.NewInteraction{QueueID: in.QueueID, Subject: in.Subject,
-		AccountID: in.AccountID, ContactName: in.ContactName, ContactKey: in.ContactKey, Body: in.Body},
-		callerFrom(r.Context()).ID())
+		AccountID: in.AccountID, ContactName: in.ContactName, ContactKey: in.ContactKey, Body: in.Body,
+		With: s.linkContact(in.ContactKey, in.ContactName, nil, nil)}, callerFrom(r.Context()).ID())
 	if err != nil {
 		return err
 	}
@@ -396,6 +397,9 @@ type interactionJSON struct {
 	// Form is what the customer filled in the website's form when he
 	// started a chat (name → {label, value}); null for other interactions.
 	Form webchat.Answers `json:"form"`
+	// Contact is the Contact Manager's contact of the interaction (null
+	// when it has none).
+	Contact *contacts.Ref `json:"contact"`
 }
 
 func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) error {

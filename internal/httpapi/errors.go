@@ -57,7 +57,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	writeJSON(w, status, body)
 }
 
+// writeJSON writes v as the answer; for a caller whose answers are masked
+// (see contacts_mask.go) it masks v first.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	if mw, ok := w.(*maskingWriter); ok && v != nil {
+		mw.masker.Apply(v)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

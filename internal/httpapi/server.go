@@ -33,6 +33,12 @@ type Config struct {
 	AwayAfter    time.Duration // an agent with no socket this long is away
 	BaseURL      string        // the public URL of the site, without a trailing slash (widget snippets)
 	Demo         bool          // the demo site is seeded: serve its shop page at /demo/shop
+	// WidgetRateScale multiplies the chat widget's rate limits (0 or 1:
+	// as documented; more only for load tests).
+	WidgetRateScale int
+	// PhoneRegion is the region of phone numbers without a country code
+	// (the Contact Manager's E.164 numbers); "" is contacts.DefaultRegion.
+	PhoneRegion string
 }
 
 // Server is the HTTP side of Switchboard.
@@ -73,7 +79,7 @@ func New(db *store.DB, authSvc *auth.Service, clk clock.Clock, log *slog.Logger,
 	}
 	return &Server{db: db, auth: authSvc, clock: clk, log: log, cfg: cfg, web: web, metrics: newMetrics(reg), ready: db.Ping,
 		hub: realtime.NewHub(clk, cmp.Or(cfg.AwayAfter, time.Minute)), closing: make(chan struct{}),
-		chatLimits: webchat.NewLimits(clk)}
+		chatLimits: webchat.NewScaledLimits(clk, cfg.WidgetRateScale)}
 }
 
 // Handler returns the root handler with all middleware.

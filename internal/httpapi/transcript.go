@@ -57,6 +57,7 @@ func (s *Server) transcriptOf(ctx context.Context, id, viewer int64, lang string
 	if err != nil {
 		return nil, err
 	}
+	mask(ctx, it) // the customer's name, for an agent who may not see it
 	t := &transcript.Transcript{InteractionID: it.ID, Channel: i18n.T(lang, "transcript.channel_"+it.Channel),
 		Contact: it.ContactName, Started: it.CreatedAt, Closed: it.ClosedAt, Note: it.DispositionNote,
 		Status: i18n.T(lang, "transcript.status_"+it.Status)}

@@ -182,9 +182,10 @@ func (s *Server) widgetStartChat(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		token, hash = webchat.NewToken()
 	}
+	name, key := webchat.ContactName(answers), webchat.ContactKey(form, answers)
 	it, err := s.acd.CreateWith(r.Context(), store.NewInteraction{QueueID: *site.QueueID, AccountID: &site.ID,
-		ContactName: webchat.ContactName(answers), ContactKey: webchat.ContactKey(form, answers), Body: body,
-		With: store.StartChat(chat, hash)}, 0)
+		ContactName: name, ContactKey: key, Body: body,
+		With: store.WithBoth(store.StartChat(chat, hash), s.linkContact(key, name, answers.Emails(), answers.Phones()))}, 0)
 	if apperr.Is(err, apperr.Invalid) { // the queue went meanwhile
 		return apperr.New(apperr.Conflict, "widget.no_queue")
 	}

@@ -158,7 +158,7 @@ var chatEvents = map[eventlog.Type]bool{
 
 // chatViewer subscribes to one interaction's events for its widget.
 func chatViewer(interactionID int64) *realtime.Viewer {
-	return &realtime.Viewer{Match: func(ev eventlog.Event) bool {
+	return &realtime.Viewer{Interaction: interactionID, Match: func(ev eventlog.Event) bool {
 		return ev.SubjectType == "interaction" && ev.SubjectID != nil && *ev.SubjectID == interactionID && chatEvents[ev.Type]
 	}}
 }
@@ -280,7 +280,7 @@ func (c *chatSocket) run(after int64) {
 				c.conn.Close(websocket.StatusTryAgainLater, "too slow, resume")
 				return
 			}
-			if done, err := c.forward(ev); done || err != nil {
+			if done, err := c.forward(*ev); done || err != nil {
 				return
 			}
 		case raw, ok := <-frames:

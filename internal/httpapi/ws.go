@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/contacts"
 	"github.com/switchboard-cc/switchboard/internal/eventlog"
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/staff"
@@ -105,7 +106,7 @@ func (s *Server) realtimeSocket(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			for _, ev := range backlog {
 				if v.Sees(realtime.AudienceOf(ev)) {
-					if send(eventMessage(ev)) != nil {
+					if send(eventMessage(ev, c.Mask)) != nil {
 						return nil
 					}
 				}
@@ -137,7 +138,7 @@ func (s *Server) realtimeSocket(w http.ResponseWriter, r *http.Request) error {
 			if ev.ID <= sent {
 				continue // already sent from the backlog
 			}
-			if send(eventMessage(ev)) != nil {
+			if send(eventMessage(*ev, c.Mask)) != nil {
 				return nil
 			}
 			sent = ev.ID
@@ -145,9 +146,15 @@ func (s *Server) realtimeSocket(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-func eventMessage(ev eventlog.Event) wsMessage {
+// eventMessage is an event as the socket sends it; for a caller whose
+// answers are masked, its data is masked too.
+func eventMessage(ev eventlog.Event, m *contacts.Masker) wsMessage {
 	at := ev.At
-	return wsMessage{Type: "event", ID: ev.ID, Event: ev.Type, At: &at, Data: ev.Data, SubjectType: ev.SubjectType,
+	data := ev.Data
+	if m != nil {
+		data = m.ApplyJSON(data)
+	}
+	return wsMessage{Type: "event", ID: ev.ID, Event: ev.Type, At: &at, Data: data, SubjectType: ev.SubjectType,
 		SubjectID: ev.SubjectID}
 }
 

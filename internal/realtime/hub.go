@@ -40,6 +40,11 @@ type Viewer struct {
 	// also leaves out of presence. It runs while events are published, so
 	// it must be quick and must not block.
 	Match func(eventlog.Event) bool
+	// Interaction, set with Match, says the subscriber only ever matches
+	// events about this one interaction (a chat widget): the hub then asks
+	// its Match about that interaction's events only, so thousands of open
+	// chats do not each look at every event.
+	Interaction int64
 }
 
 // receives reports whether the viewer gets an event with this audience.
@@ -116,6 +121,14 @@ func AudienceOf(ev eventlog.Event) Audience {
 	case ev.SubjectType == "agent" && ev.SubjectID != nil:
 		a.Agents = []int64{*ev.SubjectID}
 		a.About = []int64{*ev.SubjectID}
+	case ev.SubjectType == "contact_import":
+		// An import's progress is for whoever started it.
+		var im struct {
+			PrincipalID int64 `json:"principal_id"`
+		}
+		if json.Unmarshal(ev.Data, &im) == nil && im.PrincipalID != 0 {
+			a.Agents = []int64{im.PrincipalID}
+		}
 	case ev.SubjectType == "principal" && ev.SubjectID != nil:
 		// Changes to his own account reach the person (client logging turned
 		// on, say); everything else of that kind is for admins.
@@ -127,19 +140,26 @@ func AudienceOf(ev eventlog.Event) Audience {
 // Subscriber is one connected screen.
 type Subscriber struct {
 	Viewer *Viewer
-	C      chan eventlog.Event // closed when the hub drops a subscriber that fell behind
-	hub    *Hub
-	gone   bool
+	// C receives the events, shared by every subscriber (never change one);
+	// it is closed when the hub drops a subscriber that fell behind.
+	// Pointers keep an idle screen's buffer at 8 KiB rather than 100.
+	C    chan *eventlog.Event
+	hub  *Hub
+	gone bool
 }
 
 // Hub fans events out to subscribers and watches agents' presence on it.
 type Hub struct {
-	mu        sync.Mutex
-	subs      map[*Subscriber]struct{}
-	byAgent   map[int64]int         // open sockets per principal
-	awayTimer map[int64]clock.Timer // agents with no socket, waiting to be declared away
-	clock     clock.Clock
-	awayAfter time.Duration
+	mu   sync.Mutex
+	subs map[*Subscriber]struct{}
+	// general are the subscribers every event is offered to; the others
+	// are in byInteraction, under the interaction they follow.
+	general       map[*Subscriber]struct{}
+	byInteraction map[int64]map[*Subscriber]struct{}
+	byAgent       map[int64]int         // open sockets per principal
+	awayTimer     map[int64]clock.Timer // agents with no socket, waiting to be declared away
+	clock         clock.Clock
+	awayAfter     time.Duration
 	// OnAway and OnBack tell routing an agent lost or regained all his sockets.
 	OnAway func(agentID int64)
 	OnBack func(agentID int64)
@@ -152,16 +172,25 @@ const SubscriberBuffer = 1024
 
 // NewHub builds a hub; an agent without sockets for awayAfter is away.
 func NewHub(clk clock.Clock, awayAfter time.Duration) *Hub {
-	return &Hub{subs: map[*Subscriber]struct{}{}, byAgent: map[int64]int{}, awayTimer: map[int64]clock.Timer{},
+	return &Hub{subs: map[*Subscriber]struct{}{}, general: map[*Subscriber]struct{}{},
+		byInteraction: map[int64]map[*Subscriber]struct{}{}, byAgent: map[int64]int{}, awayTimer: map[int64]clock.Timer{},
 		away: map[int64]bool{}, clock: clk, awayAfter: awayAfter}
 }
 
 // Subscribe adds a screen.
 func (h *Hub) Subscribe(v *Viewer) *Subscriber {
-	s := &Subscriber{Viewer: v, C: make(chan eventlog.Event, SubscriberBuffer), hub: h}
+	s := &Subscriber{Viewer: v, C: make(chan *eventlog.Event, SubscriberBuffer), hub: h}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.subs[s] = struct{}{}
+	if id := v.followed(); id != 0 {
+		if h.byInteraction[id] == nil {
+			h.byInteraction[id] = map[*Subscriber]struct{}{}
+		}
+		h.byInteraction[id][s] = struct{}{}
+	} else {
+		h.general[s] = struct{}{}
+	}
 	if !v.principal() {
 		return s
 	}
@@ -188,6 +217,14 @@ func (h *Hub) Unsubscribe(s *Subscriber) {
 		return
 	}
 	delete(h.subs, s)
+	if id := s.Viewer.followed(); id != 0 {
+		delete(h.byInteraction[id], s)
+		if len(h.byInteraction[id]) == 0 {
+			delete(h.byInteraction, id)
+		}
+	} else {
+		delete(h.general, s)
+	}
 	if !s.gone {
 		s.gone = true
 		close(s.C)
@@ -231,18 +268,38 @@ func (h *Hub) Connected(id int64) int {
 func (h *Hub) Publish(evs []eventlog.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, ev := range evs {
-		aud := AudienceOf(ev)
-		for s := range h.subs {
-			if s.gone || !s.Viewer.receives(ev, aud) {
-				continue
-			}
-			select {
-			case s.C <- ev:
-			default:
-				s.gone = true
-				close(s.C)
+	for i := range evs {
+		ev := &evs[i]
+		aud := AudienceOf(*ev)
+		for s := range h.general {
+			s.offer(ev, aud)
+		}
+		if ev.SubjectType == "interaction" && ev.SubjectID != nil {
+			for s := range h.byInteraction[*ev.SubjectID] {
+				s.offer(ev, aud)
 			}
 		}
 	}
+}
+
+// offer delivers an event the subscriber may receive, dropping a subscriber
+// whose buffer is full. The hub's lock is held.
+func (s *Subscriber) offer(ev *eventlog.Event, aud Audience) {
+	if s.gone || !s.Viewer.receives(*ev, aud) {
+		return
+	}
+	select {
+	case s.C <- ev:
+	default:
+		s.gone = true
+		close(s.C)
+	}
+}
+
+// followed is the interaction a subscriber is indexed under (0: none).
+func (v *Viewer) followed() int64 {
+	if v.Match == nil {
+		return 0
+	}
+	return v.Interaction
 }

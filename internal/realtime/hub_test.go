@@ -128,3 +128,41 @@ func TestAMatchingViewerGetsExactlyWhatItMatchesAndIsNoPresence(t *testing.T) {
 		t.Fatal("a widget leaving declared someone away")
 	}
 }
+
+func TestAViewerFollowingOneInteractionIsAskedOnlyAboutIt(t *testing.T) {
+	h := NewHub(clock.NewFake(time.Unix(0, 0)), time.Minute)
+	var asked atomic.Int32
+	follow := func(id int64) *Viewer {
+		return &Viewer{Interaction: id, Match: func(e eventlog.Event) bool {
+			asked.Add(1)
+			return e.Type == "message.sent"
+		}}
+	}
+	chat1, chat2, again1 := h.Subscribe(follow(1)), h.Subscribe(follow(2)), h.Subscribe(follow(1))
+	admin := h.Subscribe(&Viewer{PrincipalID: 1, Everything: true})
+	about := func(id, subject int64, typ string) eventlog.Event {
+		e := ev(id, typ, nil)
+		e.SubjectID = &subject
+		return e
+	}
+	h.Publish([]eventlog.Event{about(1, 1, "message.sent"), about(2, 2, "message.sent"), about(3, 1, "interaction.tags_changed"),
+		{ID: 4, Type: "setting.changed", SubjectType: "setting", Data: []byte(`{}`)}})
+	if asked.Load() != 5 { // chat 1 twice about events 1 and 3, chat 2 once about event 2
+		t.Fatalf("Match asked %d times", asked.Load())
+	}
+	if len(chat1.C) != 1 || len(again1.C) != 1 || len(chat2.C) != 1 || len(admin.C) != 4 {
+		t.Fatalf("got %d, %d, %d, %d events", len(chat1.C), len(again1.C), len(chat2.C), len(admin.C))
+	}
+	if (<-chat2.C).ID != 2 {
+		t.Fatal("chat 2 got another chat's message")
+	}
+	h.Unsubscribe(chat1)
+	h.Publish([]eventlog.Event{about(5, 1, "message.sent")})
+	if len(again1.C) != 2 || len(h.byInteraction[1]) != 1 {
+		t.Fatal("the other subscriber of chat 1 lost its place")
+	}
+	h.Unsubscribe(again1)
+	if _, left := h.byInteraction[1]; left {
+		t.Fatal("an interaction without subscribers stays indexed")
+	}
+}

@@ -238,6 +238,7 @@ func (c Login) apply(s *State) error {
 	s.agents[a.ID] = a
 	i, _ := slices.BinarySearch(s.agentIDs, a.ID)
 	s.agentIDs = slices.Insert(s.agentIDs, i, a.ID)
+	s.members = nil
 	return nil
 }
 
@@ -257,6 +258,7 @@ func (c Logout) apply(s *State) error {
 	delete(s.agents, a.ID)
 	i, _ := slices.BinarySearch(s.agentIDs, a.ID)
 	s.agentIDs = slices.Delete(s.agentIDs, i, i+1)
+	s.members = nil
 	return nil
 }
 
@@ -324,6 +326,7 @@ func (c UpdateAgent) apply(s *State) error {
 		return err
 	}
 	a.AgentConfig = c.AgentConfig.clone()
+	s.members = nil
 	s.revalidateOffers(a)
 	return nil
 }
@@ -342,6 +345,7 @@ func (c AddToQueue) apply(s *State) error {
 	}
 	active[c.QueueID] = c.Penalty
 	a.ActiveQueues = active
+	s.members = nil
 	return nil
 }
 
@@ -353,6 +357,7 @@ func (c RemoveFromQueue) apply(s *State) error {
 	active := maps.Clone(a.ActiveQueues)
 	delete(active, c.QueueID)
 	a.ActiveQueues = active
+	s.members = nil
 	s.revalidateOffers(a)
 	return nil
 }

@@ -109,10 +109,10 @@ type candidate struct {
 // or the owner of a transfer).
 func (s *State) eligible(it *Interaction, queueID int64, skip func(agentID int64) bool) []candidate {
 	var out []candidate
-	for _, id := range s.agentIDs {
+	for _, id := range s.queueMembers(queueID) {
 		a := s.agents[id]
-		penalty, active := a.ActiveQueues[queueID]
-		if !active || a.Paused || a.Away || !s.hasRoom(a, it.Channel) {
+		penalty := a.ActiveQueues[queueID]
+		if a.Paused || a.Away || !s.hasRoom(a, it.Channel) {
 			continue
 		}
 		if _, offered := it.Offers[id]; offered || skip(id) {

@@ -236,6 +236,11 @@ type State struct {
 	// load is derived from interactions (owners and offers), kept in step by
 	// the few helpers that change them, and rebuilt by Restore.
 	load map[int64]map[Channel]Load
+	// members is, per queue, the logged-in agents it is active for, in ID
+	// order: derived from agents, dropped (nil) by every command that logs
+	// an agent in or out or changes his queues, and rebuilt on first use.
+	// Dispatch looks at a queue's members only, not at every agent.
+	members map[int64][]int64
 
 	// Set for the duration of one Apply.
 	now      time.Time
@@ -264,6 +269,20 @@ func (s *State) reset() {
 	s.roundRobin = map[int64]int64{}
 	s.acceptWaits = map[int64][]time.Duration{}
 	s.load = map[int64]map[Channel]Load{}
+	s.members = nil
+}
+
+// queueMembers lists the logged-in agents a queue is active for, in ID order.
+func (s *State) queueMembers(queueID int64) []int64 {
+	if s.members == nil {
+		s.members = map[int64][]int64{}
+		for _, id := range s.agentIDs {
+			for q := range s.agents[id].ActiveQueues {
+				s.members[q] = append(s.members[q], id)
+			}
+		}
+	}
+	return s.members[queueID]
 }
 
 // Apply runs one command at the clock's current time, then dispatches

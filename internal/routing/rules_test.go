@@ -77,6 +77,26 @@ func TestOnlyEligibleAgentsAreOffered(t *testing.T) {
 	}
 }
 
+func TestQueueChangesReachTheNextDispatchAtOnce(t *testing.T) {
+	// Dispatch looks at a queue's members only: every change of who works
+	// a queue must show in the very next command.
+	h := newHarness(t, queue(1, RingAll), queue(2, RingAll))
+	h.login(7, in(2))
+	h.login(8, in(1))
+	h.expect("enqueue on 1", h.enqueue(1, 1), "offer 1 8")
+	h.expect("7 gets queue 1", h.do(AddToQueue{AgentID: 7, QueueID: 1}), "offer 1 7")
+	h.expect("8 loses queue 1", h.do(RemoveFromQueue{AgentID: 8, QueueID: 1}), "end 1 8 unassigned")
+	h.expect("8 is given 1 and 2 again", h.do(UpdateAgent{AgentID: 8, AgentConfig: in(1, 2)}), "offer 1 8")
+	h.expect("enqueue on 2", h.enqueue(2, 2), "offer 2 7", "offer 2 8")
+	h.expect("7 logs out", h.do(Logout{AgentID: 7}), "end 1 7 logout", "end 2 7 logout")
+	h.expect("9 logs in on 2", h.login(9, in(2)), "offer 2 9")
+	snap := h.s.Snapshot()
+	if err := h.s.Restore(snap); err != nil {
+		t.Fatal(err)
+	}
+	h.expect("after a restore, 10 logs in on 1", h.login(10, in(1)), "offer 1 10")
+}
+
 func TestAgentHoldsOneOfferPerInteraction(t *testing.T) {
 	h := newHarness(t, queue(1, RingAll))
 	h.login(7, in(1))

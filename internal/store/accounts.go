@@ -86,7 +86,7 @@ func (tx *Tx) deleteAccount(ctx context.Context, channel staff.Channel, id, acto
 // ---- websites
 
 const websiteSelect = `SELECT a.id, a.channel, a.name, a.enabled, a.queue_id, a.default_list_id, a.mandatory_disposition,
-	a.created_at, a.updated_at, s.widget_key, s.allowed_origins, s.title, s.colour, s.online_form, s.offline_form,
+	a.create_contacts, a.created_at, a.updated_at, s.widget_key, s.allowed_origins, s.title, s.colour, s.online_form, s.offline_form,
 	s.offline_message, s.attachments_enabled, s.max_attachment_mb
 	FROM accounts a JOIN website_settings s ON s.account_id = a.id`
 
@@ -94,7 +94,7 @@ func scanWebsite(r rowScanner) (*conversation.Website, error) {
 	var w conversation.Website
 	var ch, origins, online, offline string
 	if err := r.Scan(&w.ID, &ch, &w.Name, &w.Enabled, &w.QueueID, &w.DefaultListID, &w.MandatoryDisposition,
-		&w.CreatedAt, &w.UpdatedAt, &w.WidgetKey, &origins, &w.Title, &w.Colour, &online, &offline,
+		&w.CreateContacts, &w.CreatedAt, &w.UpdatedAt, &w.WidgetKey, &origins, &w.Title, &w.Colour, &online, &offline,
 		&w.OfflineMessage, &w.AttachmentsEnabled, &w.MaxAttachmentMB); err != nil {
 		return nil, err
 	}
@@ -172,9 +172,9 @@ func (db *DB) SaveWebsite(ctx context.Context, w *conversation.Website, actor in
 		if id == 0 {
 			typ = eventlog.AccountCreated
 			if err := tx.queryRow(ctx, `INSERT INTO accounts (channel, name, enabled, queue_id, default_list_id,
-				mandatory_disposition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				mandatory_disposition, create_contacts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				string(staff.Chat), w.Name, w.Enabled, nullID(w.QueueID), nullID(w.DefaultListID), w.MandatoryDisposition,
-				tx.now, tx.now).Scan(&id); err != nil {
+				w.CreateContacts, tx.now, tx.now).Scan(&id); err != nil {
 				return err
 			}
 			if _, err := tx.exec(ctx, `INSERT INTO website_settings (account_id, widget_key, allowed_origins, title, colour,
@@ -185,8 +185,9 @@ func (db *DB) SaveWebsite(ctx context.Context, w *conversation.Website, actor in
 			}
 		} else {
 			if err := updated(tx.exec(ctx, `UPDATE accounts SET name = ?, enabled = ?, queue_id = ?, default_list_id = ?,
-				mandatory_disposition = ?, updated_at = ? WHERE id = ? AND channel = ?`, w.Name, w.Enabled, nullID(w.QueueID),
-				nullID(w.DefaultListID), w.MandatoryDisposition, tx.now, id, string(staff.Chat))); err != nil {
+				mandatory_disposition = ?, create_contacts = ?, updated_at = ? WHERE id = ? AND channel = ?`, w.Name, w.Enabled,
+				nullID(w.QueueID), nullID(w.DefaultListID), w.MandatoryDisposition, w.CreateContacts, tx.now, id,
+				string(staff.Chat))); err != nil {
 				return err
 			}
 			if err := updated(tx.exec(ctx, `UPDATE website_settings SET allowed_origins = ?, title = ?, colour = ?,
@@ -199,6 +200,7 @@ func (db *DB) SaveWebsite(ctx context.Context, w *conversation.Website, actor in
 		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "account", SubjectID: &id,
 			Data: eventlog.Data(map[string]any{"channel": staff.Chat, "name": w.Name, "enabled": w.Enabled,
 				"queue_id": w.QueueID, "default_list_id": w.DefaultListID, "mandatory_disposition": w.MandatoryDisposition,
+				"create_contacts": w.CreateContacts,
 				"allowed_origins": w.AllowedOrigins})})
 		return err
 	})

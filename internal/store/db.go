@@ -50,10 +50,16 @@ type DB struct {
 	// commitMu orders "commit, then publish" so listeners see events in
 	// commit order.
 	commitMu sync.Mutex
+	// writer is SQLite's one write slot (see InTx).
+	writer chan struct{}
 }
 
 // OnCommit sets the listener of committed events.
 func (db *DB) OnCommit(fn func([]eventlog.Event)) { db.committed = fn }
+
+// sqliteConns bounds SQLite's connection pool: readers run side by side
+// in WAL mode, and writers queue (see InTx).
+const sqliteConns = 16
 
 // Open connects to a database given as sqlite:PATH or a postgres:// URL. It
 // does not migrate; call Migrate.
@@ -77,12 +83,18 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*DB, error) {
 		// the write lock up front so two writers queue on busy_timeout instead
 		// of failing on lock upgrade.
 		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
-			"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-131072)&_txlock=immediate&_time_format=sqlite"
 		conn, err := sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
-		db.sql, db.dialect = conn, SQLite
+		// Keep the connections open: a new SQLite connection parses the
+		// whole schema and applies the pragmas before its first query,
+		// which database/sql's default of 2 idle connections made happen
+		// for most queries under load.
+		conn.SetMaxOpenConns(sqliteConns)
+		conn.SetMaxIdleConns(sqliteConns)
+		db.sql, db.dialect, db.writer = conn, SQLite, make(chan struct{}, 1)
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		conn, err := sql.Open("pgx", url)
 		if err != nil {
@@ -195,8 +207,30 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
 }
 
+// sqliteBusyWait is how long a SQLite writer waits for its turn, as the
+// busy_timeout pragma does for writers outside InTx.
+const sqliteBusyWait = 10 * time.Second
+
 // InTx runs fn in a transaction, committing when it returns nil.
+//
+// On SQLite, where one transaction writes at a time, writers queue here for
+// the write slot rather than in SQLite's busy handler, which polls with
+// sleeps of up to 100 ms: under load a waiting writer slept while the lock
+// was free, and commits came seconds late.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.writer != nil {
+		wait := time.NewTimer(sqliteBusyWait)
+		select {
+		case db.writer <- struct{}{}:
+			wait.Stop()
+			defer func() { <-db.writer }()
+		case <-ctx.Done():
+			wait.Stop()
+			return fmt.Errorf("store: begin: %w", ctx.Err())
+		case <-wait.C:
+			return errors.New("store: begin: the database is busy")
+		}
+	}
 	stx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", mapError(err))

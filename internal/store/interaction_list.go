@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
+	"github.com/switchboard-cc/switchboard/internal/contacts"
 )
 
 // The channels' interaction lists: filters, sorts and keyset pagination
@@ -116,7 +117,7 @@ type AccountRef struct {
 // InteractionItem is an interaction as a list shows it.
 type InteractionItem struct {
 	*Interaction
-	ContactKey string      `json:"contact_key"`
+	ContactKey string      `json:"contact_key" mask:"key"`
 	SubStatus  *Ref        `json:"sub_status"`
 	Account    *AccountRef `json:"account"`
 	Owner      *Ref        `json:"owner"`
@@ -126,6 +127,9 @@ type InteractionItem struct {
 	// RelatedUnmanaged counts the other interactions of the same
 	// conversation (account and contact key) that closed unmanaged.
 	RelatedUnmanaged int `json:"related_unmanaged"`
+	// Contact is the Contact Manager's contact of the interaction (null
+	// when it has none).
+	Contact *contacts.Ref `json:"contact"`
 }
 
 // InteractionPage is one page of a list; NextCursor is nil on the last.
@@ -206,12 +210,14 @@ const itemSelectTail = `, i.contact_key, ss.id, ss.name, a.id, a.name, a.channel
 	(SELECT count(*) FROM messages m WHERE ` + unreadMessages + `),
 	(CASE WHEN i.contact_key = '' OR i.account_id IS NULL THEN 0 ELSE
 		(SELECT count(*) FROM interactions u WHERE u.account_id = i.account_id AND u.contact_key = i.contact_key
-			AND u.status = 'closed_unmanaged' AND u.id <> i.id) END)`
+			AND u.status = 'closed_unmanaged' AND u.id <> i.id) END),
+	ct.list_id, ct.first_name, ct.last_name`
 
 const itemFrom = ` FROM interactions i
 	LEFT JOIN sub_statuses ss ON ss.id = i.sub_status_id
 	LEFT JOIN accounts a ON a.id = i.account_id
-	LEFT JOIN principals o ON o.id = i.owner_id`
+	LEFT JOIN principals o ON o.id = i.owner_id
+	LEFT JOIN contacts ct ON ct.id = i.contact_id`
 
 // scanItem reads one list row (plus, when sortKey is set, the sort key
 // after it).
@@ -219,7 +225,10 @@ func scanItem(r rowScanner, sortKey any) (*InteractionItem, error) {
 	var it InteractionItem
 	var ssID, aID, oID sql.NullInt64
 	var ssName, aName, aChannel, oFull, oUser sql.NullString
-	extra := []any{&it.ContactKey, &ssID, &ssName, &aID, &aName, &aChannel, &oID, &oFull, &oUser, &it.Unread, &it.RelatedUnmanaged}
+	var ctList sql.NullInt64
+	var ctFirst, ctLast sql.NullString
+	extra := []any{&it.ContactKey, &ssID, &ssName, &aID, &aName, &aChannel, &oID, &oFull, &oUser, &it.Unread, &it.RelatedUnmanaged,
+		&ctList, &ctFirst, &ctLast}
 	if sortKey != nil {
 		extra = append(extra, sortKey)
 	}
@@ -236,6 +245,10 @@ func scanItem(r rowScanner, sortKey any) (*InteractionItem, error) {
 	}
 	if oID.Valid {
 		it.Owner = &Ref{ID: oID.Int64, Name: displayName(oFull.String, oUser.String)}
+	}
+	if base.ContactID != nil && ctList.Valid {
+		it.Contact = &contacts.Ref{ID: *base.ContactID, ListID: ctList.Int64,
+			Name: strings.TrimSpace(ctFirst.String + " " + ctLast.String)}
 	}
 	it.Tags, it.Watching = []TagRef{}, []Ref{}
 	return &it, nil

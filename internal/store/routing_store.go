@@ -92,6 +92,8 @@ func (tx *Tx) changeInteraction(ctx context.Context, c InteractionChange) error 
 		} else if _, err := tx.exec(ctx, `UPDATE interactions SET owner_id = ?, first_agent_id = COALESCE(first_agent_id, ?) WHERE id = ?`,
 			*c.Owner, *c.Owner, c.ID); err != nil {
 			return err
+		} else if err := tx.servedContact(ctx, c.ID, *c.Owner); err != nil { // his My Contacts
+			return err
 		}
 	}
 	if c.QueueID != 0 {
@@ -135,17 +137,19 @@ type Interaction struct {
 	ClosedAt     *time.Time `json:"closed_at"`
 	// The conversation (migration 00007).
 	AccountID            *int64     `json:"account_id"`
-	ContactName          string     `json:"contact_name"`
+	ContactName          string     `json:"contact_name" mask:"name"` // masked for agents who may not see it (contacts.Masker)
 	SubStatusID          *int64     `json:"sub_status_id"`
 	DispositionID        *int64     `json:"disposition_id"`
 	DispositionNote      string     `json:"disposition_note"`
 	LastMessageAt        *time.Time `json:"last_message_at"`
 	LastMessageDirection *string    `json:"last_message_direction"` // "in", "out" or null
+	// The Contact Manager's contact (migration 00011).
+	ContactID *int64 `json:"contact_id"`
 }
 
 const interactionSelect = `SELECT id, channel, queue_id, subject, status, owner_id, first_agent_id, priority, enqueued_at,
 	created_at, closed_at, account_id, contact_name, sub_status_id, disposition_id, disposition_note, last_message_at,
-	last_message_direction FROM interactions`
+	last_message_direction, contact_id FROM interactions`
 
 func scanInteraction(r rowScanner) (*Interaction, error) {
 	var it Interaction
@@ -153,10 +157,12 @@ func scanInteraction(r rowScanner) (*Interaction, error) {
 	var account, sub, disp sql.NullInt64
 	var closed, lastAt sql.NullTime
 	var lastDir sql.NullString
+	var contact sql.NullInt64
 	if err := r.Scan(&it.ID, &it.Channel, &q, &it.Subject, &it.Status, &owner, &first, &it.Priority, &it.EnqueuedAt,
-		&it.CreatedAt, &closed, &account, &it.ContactName, &sub, &disp, &it.DispositionNote, &lastAt, &lastDir); err != nil {
+		&it.CreatedAt, &closed, &account, &it.ContactName, &sub, &disp, &it.DispositionNote, &lastAt, &lastDir, &contact); err != nil {
 		return nil, err
 	}
+	it.ContactID = ptrID(contact)
 	it.QueueID, it.OwnerID, it.FirstAgentID, it.ClosedAt = ptrID(q), ptrID(owner), ptrID(first), ptrTime(closed)
 	it.AccountID, it.SubStatusID, it.DispositionID, it.LastMessageAt = ptrID(account), ptrID(sub), ptrID(disp), ptrTime(lastAt)
 	if lastDir.Valid {

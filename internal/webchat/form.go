@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/auth"
+	"github.com/switchboard-cc/switchboard/internal/contacts"
 	"github.com/switchboard-cc/switchboard/internal/conversation"
 )
 
@@ -30,6 +31,22 @@ type Answer struct {
 	Name  string `json:"name"`
 	Label string `json:"label"`
 	Value string `json:"value"`
+	// Type is the field's type when he answered (text, email, phone…), so
+	// masking knows an email or phone number; "" in chats stored before.
+	Type string `json:"type,omitempty"`
+}
+
+// MaskSensitive hides the customer's name, email and phone number in a
+// form for agents who may not see them (contacts.Masker).
+func (a *Answer) MaskSensitive(mask func(kind, value string) string) {
+	switch {
+	case a.Type == conversation.FieldEmail || a.Type == "" && a.Name == "email":
+		a.Value = mask(contacts.MaskEmail, a.Value)
+	case a.Type == conversation.FieldPhone || a.Type == "" && a.Name == "phone":
+		a.Value = mask(contacts.MaskPhone, a.Value)
+	case a.Name == "name":
+		a.Value = mask(contacts.MaskName, a.Value)
+	}
 }
 
 // Answers are a submitted form in the form's order.
@@ -128,7 +145,7 @@ func CheckFields(form []conversation.FormField, values map[string]string) (Answe
 				f.Add(key, "form.not_an_option")
 			}
 		}
-		out = append(out, Answer{Name: ff.Name, Label: ff.Label, Value: v})
+		out = append(out, Answer{Name: ff.Name, Label: ff.Label, Value: v, Type: ff.Type})
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -188,4 +205,21 @@ func phoneKey(v string) string {
 		}
 	}
 	return b.String()
+}
+
+// Emails and Phones are the email addresses and phone numbers a customer
+// gave in a form (the Contact Manager finds him by them).
+func (a Answers) Emails() []string { return a.ofType(conversation.FieldEmail) }
+
+// Phones: see Emails.
+func (a Answers) Phones() []string { return a.ofType(conversation.FieldPhone) }
+
+func (a Answers) ofType(typ string) []string {
+	var out []string
+	for _, x := range a {
+		if x.Type == typ && x.Value != "" {
+			out = append(out, x.Value)
+		}
+	}
+	return out
 }

@@ -102,10 +102,18 @@ func (l Limit) limiter(clk clock.Clock) *auth.Limiter {
 }
 
 // NewLimits builds the widget's limiters on a clock.
-func NewLimits(clk clock.Clock) *Limits {
-	return &Limits{Config: ConfigLimit.limiter(clk), Chats: ChatLimit.limiter(clk),
-		Uploads: UploadLimit.limiter(clk), Messages: MessageLimit.limiter(clk)}
+func NewLimits(clk clock.Clock) *Limits { return NewScaledLimits(clk, 1) }
+
+// NewScaledLimits builds the widget's limiters with every allowance
+// multiplied by scale (at least 1), over the same windows. It is for load
+// tests, whose customers all come from one address (--widget-rate-scale).
+func NewScaledLimits(clk clock.Clock, scale int) *Limits {
+	scale = max(scale, 1)
+	return &Limits{Config: ConfigLimit.scaled(scale).limiter(clk), Chats: ChatLimit.scaled(scale).limiter(clk),
+		Uploads: UploadLimit.scaled(scale).limiter(clk), Messages: MessageLimit.scaled(scale).limiter(clk)}
 }
+
+func (l Limit) scaled(n int) Limit { return Limit{l.Count * n, l.Window} }
 
 // AgentName is how the customer sees an agent: his first name only (the
 // first word of his full name, else his username), so the widget never

@@ -171,6 +171,22 @@ func TestLimitsReopenAsTheWindowPasses(t *testing.T) {
 	}
 }
 
+func TestScaledLimitsMultiplyTheAllowanceOverTheSameWindow(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
+	l := NewScaledLimits(clk, 100)
+	for i := 0; i < 500; i++ {
+		if ok, _ := l.Chats.Take("10.0.0.1"); !ok {
+			t.Fatalf("chat %d refused", i+1)
+		}
+	}
+	if ok, wait := l.Chats.Take("10.0.0.1"); ok || wait != 1200*time.Millisecond {
+		t.Fatalf("chat 501: %v, retry after %v", ok, wait)
+	}
+	if l := NewScaledLimits(clk, 0); l.Messages == nil {
+		t.Fatal("scale 0 builds no limiter")
+	}
+}
+
 func TestAgentsShowTheirFirstName(t *testing.T) {
 	if AgentName("Mario Rossi", "mario.rossi") != "Mario" || AgentName("  ", "mario.rossi") != "mario.rossi" {
 		t.Fatal("agent name")

@@ -1,0 +1,386 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Report is the outcome of one scenario on one database.
+type Report struct {
+	Scenario string    `json:"scenario"`
+	Database string    `json:"database"` // sqlite, postgresql, or the server's when given by --url
+	DBNote   string    `json:"database_note,omitempty"`
+	Target   string    `json:"target"` // how the server ran
+	Started  time.Time `json:"started"`
+	Params   Params    `json:"params"`
+
+	SetupSeconds float64 `json:"setup_seconds"`
+	RunSeconds   float64 `json:"run_seconds"` // the measured window (chat-steady: the drive and its grace)
+
+	Chat    *ChatResult   `json:"chat,omitempty"`
+	Sockets *SocketResult `json:"sockets,omitempty"`
+
+	Errors map[string]int64 `json:"errors"`
+	Server ServerResult     `json:"server"`
+	Load   LoadResult       `json:"load"`
+}
+
+// Params are the settings a run used.
+type Params struct {
+	Agents            int     `json:"agents"`
+	QueueSize         int     `json:"agents_per_queue,omitempty"`
+	ChatsPerSecond    float64 `json:"chats_per_second,omitempty"`
+	MessagesPerSecond float64 `json:"messages_per_second,omitempty"`
+	MessagesPerChat   int     `json:"messages_per_chat,omitempty"`
+	ChatLength        string  `json:"chat_length,omitempty"`
+	AcceptDelay       string  `json:"accept_delay,omitempty"`
+	Duration          string  `json:"duration"`
+	Grace             string  `json:"grace,omitempty"`
+}
+
+// ChatResult is what chat-steady measured.
+type ChatResult struct {
+	CustomerToAgent  Latency `json:"customer_to_agent"`
+	AgentToCustomer  Latency `json:"agent_to_customer"`
+	ChatToOffer      Latency `json:"new_chat_to_offer"`
+	AcceptToAssigned Latency `json:"accept_to_assigned"`
+
+	ChatsStarted    int64 `json:"chats_started"`
+	ChatsAssigned   int64 `json:"chats_assigned"`
+	ChatsClosed     int64 `json:"chats_closed"`
+	AcceptsSent     int64 `json:"accepts_sent"`
+	AcceptConflicts int64 `json:"accept_conflicts"` // another agent of the ring was first: expected
+	OffersWithdrawn int64 `json:"offers_withdrawn"` // taken before this agent clicked
+
+	CustomerMessages MessageCounts `json:"customer_messages"`
+	AgentMessages    MessageCounts `json:"agent_messages"`
+
+	ChatsPerSecond                  float64 `json:"chats_per_second"`
+	CustomerMessagesPerSecond       float64 `json:"customer_messages_per_second"`
+	SteadyCustomerMessagesPerSecond float64 `json:"steady_customer_messages_per_second"`
+	AgentMessagesPerSecond          float64 `json:"agent_messages_per_second"`
+	DeskFrames                      int64   `json:"desk_frames"`   // frames all agent sockets received
+	WidgetFrames                    int64   `json:"widget_frames"` // frames all customer sockets received
+}
+
+// MessageCounts follow the messages of one direction.
+type MessageCounts struct {
+	Sent       int64 `json:"sent"`
+	Acked      int64 `json:"acknowledged"`
+	Received   int64 `json:"received"`
+	Lost       int64 `json:"lost"`       // acknowledged, never received by the end
+	Duplicates int64 `json:"duplicates"` // received more than once
+	Unacked    int64 `json:"unacknowledged"`
+}
+
+// SocketResult is what ws-scale measured.
+type SocketResult struct {
+	Sockets        int     `json:"sockets"`
+	Opened         int     `json:"opened"`
+	Dial           Latency `json:"dial"`
+	RSSBefore      int64   `json:"rss_before_bytes"`
+	RSSAfter       int64   `json:"rss_after_bytes"`
+	BytesPerSocket float64 `json:"rss_bytes_per_socket"`
+	HeapBefore     int64   `json:"heap_before_bytes"`
+	HeapAfter      int64   `json:"heap_after_bytes"`
+	StackBefore    int64   `json:"stack_before_bytes"`
+	StackAfter     int64   `json:"stack_after_bytes"`
+	HeapPerSocket  float64 `json:"heap_and_stack_bytes_per_socket"`
+}
+
+// ServerResult is the server's resource use during the measured window.
+type ServerResult struct {
+	Source       string   `json:"source"` // /proc of the child process, or /metrics
+	CPUSeconds   float64  `json:"cpu_seconds"`
+	CPUPercent   float64  `json:"cpu_percent"` // of one core
+	PeakRSS      int64    `json:"peak_rss_bytes"`
+	PeakRSSFrom  string   `json:"peak_rss_source"`
+	RSSEnd       int64    `json:"rss_end_bytes"`
+	HeapInuseEnd int64    `json:"heap_inuse_end_bytes"`
+	LogWarnings  int      `json:"log_warnings"`
+	LogErrors    int      `json:"log_errors"`
+	FirstErrors  []string `json:"first_log_errors,omitempty"`
+}
+
+// LoadResult tells what else used the machine during the window: the
+// bench itself (the load generator shares the cores) and other processes.
+type LoadResult struct {
+	MachineBusySeconds float64 `json:"machine_busy_cpu_seconds"`
+	MachineCPUSeconds  float64 `json:"machine_cpu_seconds"` // cores × window
+	BenchCPUSeconds    float64 `json:"bench_cpu_seconds"`
+	OtherCPUSeconds    float64 `json:"other_cpu_seconds"` // busy − bench − server: other processes (PostgreSQL's own included)
+	LoadAvgStart       string  `json:"loadavg_start"`
+	LoadAvgEnd         string  `json:"loadavg_end"`
+}
+
+// Machine describes where the bench ran.
+type Machine struct {
+	CPUs      int    `json:"cpus"`
+	CPUModel  string `json:"cpu_model"`
+	MemoryMiB int64  `json:"memory_mib"`
+	GoVersion string `json:"go_version"`
+	OS        string `json:"os"`
+	Date      string `json:"date"`
+}
+
+// thisMachine reads nproc, the CPU model and the memory from /proc.
+func thisMachine(now time.Time) Machine {
+	m := Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH,
+		Date: now.UTC().Format("2006-01-02 15:04 UTC")}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPUModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		m.MemoryMiB = statusKB(string(b), "MemTotal:") / 1024
+	}
+	return m
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// Results is the JSON file a bench writes: the machine, the command and
+// every run.
+type Results struct {
+	Command string    `json:"command"`
+	Machine Machine   `json:"machine"`
+	Runs    []*Report `json:"runs"`
+}
+
+func writeJSON(path string, res *Results) error {
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// ---- the terminal table
+
+// WriteText prints a report for the terminal.
+func (r *Report) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "\n== %s on %s (%s)\n", r.Scenario, r.Database, r.Target)
+	if r.DBNote != "" {
+		fmt.Fprintf(w, "   %s\n", r.DBNote)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, row := range r.rows() {
+		fmt.Fprintf(tw, "   %s\t%s\n", row[0], row[1])
+	}
+	tw.Flush()
+}
+
+// rows are the report's lines as (label, value), shared by the terminal
+// and the Markdown table.
+func (r *Report) rows() [][2]string {
+	var rows [][2]string
+	add := func(label, format string, args ...any) {
+		rows = append(rows, [2]string{label, fmt.Sprintf(format, args...)})
+	}
+	p := r.Params
+	switch {
+	case r.Chat != nil:
+		add("load", "%d agents (ring-all queues of %d), %g chats/s × %d messages over %s, accept within %s",
+			p.Agents, p.QueueSize, p.ChatsPerSecond, p.MessagesPerChat, p.ChatLength, p.AcceptDelay)
+	case r.Sockets != nil:
+		add("load", "%d idle agent desktop sockets", p.Agents)
+	}
+	add("set-up / measured", "%.0f s / %.0f s", r.SetupSeconds, r.RunSeconds)
+	if c := r.Chat; c != nil {
+		add("customer → agent", "%s", latencyCell(c.CustomerToAgent))
+		add("new chat → offer", "%s", latencyCell(c.ChatToOffer))
+		add("accept → assigned", "%s", latencyCell(c.AcceptToAssigned))
+		add("agent → customer", "%s", latencyCell(c.AgentToCustomer))
+		add("throughput", "%.1f chats/s; customer msgs %.1f/s (steady %.1f/s); agent msgs %.1f/s",
+			c.ChatsPerSecond, c.CustomerMessagesPerSecond, c.SteadyCustomerMessagesPerSecond, c.AgentMessagesPerSecond)
+		add("chats", "%d started, %d assigned, %d ended by the customer", c.ChatsStarted, c.ChatsAssigned, c.ChatsClosed)
+		add("accepts", "%d sent, %d conflicts (ring-all race, expected), %d offers withdrawn before the click",
+			c.AcceptsSent, c.AcceptConflicts, c.OffersWithdrawn)
+		add("customer messages", "%s", countsCell(c.CustomerMessages))
+		add("agent messages", "%s", countsCell(c.AgentMessages))
+		add("frames received", "%d on agent sockets, %d on customer sockets", c.DeskFrames, c.WidgetFrames)
+		if c.ChatsStarted > 0 {
+			add("server CPU per chat", "%.1f ms (a chat: %d customer messages, as many answers, its offers and accept)",
+				1000*r.Server.CPUSeconds/float64(c.ChatsStarted), p.MessagesPerChat)
+		}
+	}
+	if s := r.Sockets; s != nil {
+		add("sockets", "%d of %d open; dial %s", s.Opened, s.Sockets, latencyCell(s.Dial))
+		add("RSS", "%s before, %s after: %s per socket", mib(s.RSSBefore), mib(s.RSSAfter), kib(s.BytesPerSocket))
+		add("Go heap + stacks", "%s before, %s after: %s per socket", mib(s.HeapBefore+s.StackBefore),
+			mib(s.HeapAfter+s.StackAfter), kib(s.HeapPerSocket))
+	}
+	add("errors", "%s", errorsCell(r.Errors))
+	sv := r.Server
+	add("server CPU", "%.1f s (%.0f%% of a core) [%s]", sv.CPUSeconds, sv.CPUPercent, sv.Source)
+	add("server memory", "peak RSS %s [%s], RSS at end %s, Go heap at end %s", mib(sv.PeakRSS), sv.PeakRSSFrom,
+		mib(sv.RSSEnd), mib(sv.HeapInuseEnd))
+	if sv.LogErrors+sv.LogWarnings > 0 {
+		add("server log", "%d errors, %d warnings", sv.LogErrors, sv.LogWarnings)
+	}
+	for _, e := range sv.FirstErrors {
+		add("server error", "%s", e)
+	}
+	l := r.Load
+	add("machine", "%.0f of %.0f CPU-seconds busy: server %.0f, bench client %.0f, other %.0f; load %s → %s",
+		l.MachineBusySeconds, l.MachineCPUSeconds, sv.CPUSeconds, l.BenchCPUSeconds, l.OtherCPUSeconds,
+		l.LoadAvgStart, l.LoadAvgEnd)
+	return rows
+}
+
+func latencyCell(l Latency) string {
+	if l.Count == 0 {
+		return "no samples"
+	}
+	s := fmt.Sprintf("p50 %s, p95 %s, p99 %s, max %s ms (n=%d)", num(l.P50), num(l.P95), num(l.P99), num(l.Max), l.Count)
+	if l.Target > 0 {
+		verdict := "met"
+		if l.P99 >= l.Target {
+			verdict = "missed"
+		}
+		s += fmt.Sprintf("; goal p99 < %g ms %s", l.Target, verdict)
+	}
+	return s
+}
+
+func countsCell(c MessageCounts) string {
+	return fmt.Sprintf("%d sent, %d acknowledged, %d received, lost %d, duplicated %d, unacknowledged %d",
+		c.Sent, c.Acked, c.Received, c.Lost, c.Duplicates, c.Unacked)
+}
+
+func errorsCell(m map[string]int64) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	return errKinds(m)
+}
+
+// num prints a millisecond figure with sensible precision.
+func num(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func mib(b int64) string {
+	if b == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+}
+
+func kib(b float64) string { return fmt.Sprintf("%.1f KiB", b/1024) }
+
+// ---- docs/benchmarks.md
+
+// The generated part of docs/benchmarks.md lies between these markers; the
+// rest of the file (analysis, profiles) is written by hand and kept.
+const (
+	markdownBegin = "<!-- bench:results:begin (written by switchboard bench --markdown; edit outside) -->"
+	markdownEnd   = "<!-- bench:results:end -->"
+)
+
+// markdownResults renders the latest results: the command, the machine,
+// then one table per scenario with a column per database.
+func markdownResults(res *Results) string {
+	var b strings.Builder
+	m := res.Machine
+	fmt.Fprintf(&b, "Latest results, %s, produced by:\n\n```sh\n%s\n```\n\n", m.Date, res.Command)
+	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %d MiB RAM, %s, %s.\n", m.CPUs, m.CPUModel, m.MemoryMiB, m.GoVersion, m.OS)
+	var scenarios []string
+	byScenario := map[string][]*Report{}
+	for _, r := range res.Runs {
+		if byScenario[r.Scenario] == nil {
+			scenarios = append(scenarios, r.Scenario)
+		}
+		byScenario[r.Scenario] = append(byScenario[r.Scenario], r)
+	}
+	for _, sc := range scenarios {
+		runs := byScenario[sc]
+		fmt.Fprintf(&b, "\n### %s\n\n|  |", sc)
+		for _, r := range runs {
+			fmt.Fprintf(&b, " %s |", r.Database)
+		}
+		b.WriteString("\n| --- |")
+		for range runs {
+			b.WriteString(" --- |")
+		}
+		b.WriteString("\n")
+		// Rows by label, in the order they first appear: runs may differ
+		// (one has server errors to show, say).
+		var labels []string
+		cells := make([]map[string]string, len(runs))
+		for i, r := range runs {
+			cells[i] = map[string]string{}
+			for _, row := range r.rows() {
+				if _, seen := cells[i][row[0]]; seen {
+					cells[i][row[0]] += "<br>" + row[1]
+					continue
+				}
+				if !slices.Contains(labels, row[0]) {
+					labels = append(labels, row[0])
+				}
+				cells[i][row[0]] = row[1]
+			}
+		}
+		for _, label := range labels {
+			fmt.Fprintf(&b, "| %s |", label)
+			for i := range runs {
+				fmt.Fprintf(&b, " %s |", strings.ReplaceAll(cells[i][label], "|", "\\|"))
+			}
+			b.WriteString("\n")
+		}
+		for _, r := range runs {
+			if r.DBNote != "" {
+				fmt.Fprintf(&b, "\n%s: %s\n", r.Database, r.DBNote)
+			}
+		}
+	}
+	return b.String()
+}
+
+// updateMarkdown replaces the generated section of a Markdown file (or
+// appends one), keeping everything around it.
+func updateMarkdown(path string, res *Results) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	section := markdownBegin + "\n" + markdownResults(res) + markdownEnd
+	text := string(old)
+	i, j := strings.Index(text, markdownBegin), strings.Index(text, markdownEnd)
+	switch {
+	case i >= 0 && j > i:
+		text = text[:i] + section + text[j+len(markdownEnd):]
+	case text == "":
+		text = "# Benchmarks\n\n" + section + "\n"
+	default:
+		text = strings.TrimRight(text, "\n") + "\n\n" + section + "\n"
+	}
+	return os.WriteFile(path, []byte(text), 0o644)
+}

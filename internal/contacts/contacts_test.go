@@ -1,0 +1,287 @@
+package contacts
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-cc/switchboard/internal/apperr"
+)
+
+var it = Phones{Region: "IT"}
+
+func TestPhoneNumbersMatchWhateverTheirFormatting(t *testing.T) {
+	for _, in := range []string{"+39 333 123 4567", "0039 3331234567", "333-1234567", "(333) 123.4567", "+393331234567"} {
+		got, ok := it.Normalise(in)
+		if !ok || got != "+393331234567" {
+			t.Errorf("Normalise(%q) = %q, %v", in, got, ok)
+		}
+	}
+	if got, ok := (Phones{Region: "GB"}).Normalise("07700 900123"); !ok || got != "+447700900123" {
+		t.Errorf("GB national number: %q %v", got, ok)
+	}
+	if got, ok := it.Normalise("06 1234 5678"); !ok || got != "+390612345678" {
+		t.Errorf("an Italian landline keeps its 0: %q %v", got, ok)
+	}
+	for _, bad := range []string{"hello", "12", "+39 abc", "mario@example.com"} {
+		if got, ok := it.Normalise(bad); ok {
+			t.Errorf("Normalise(%q) accepted as %q", bad, got)
+		}
+	}
+	if got, ok := it.Normalise("  "); !ok || got != "" {
+		t.Errorf("empty is no number: %q %v", got, ok)
+	}
+}
+
+func TestSearchPrefixReadsTheStartOfANumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"333 123":        "+39333123",
+		"+39 333":        "+39333",
+		"0039 333":       "+39333",
+		"333-1234567":    "+393331234567",
+		"Mario":          "",
+		"mario@test.com": "",
+	} {
+		if got := it.SearchPrefix(in); got != want {
+			t.Errorf("SearchPrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMaskerHidesTheConfiguredNumberOfCharacters(t *testing.T) {
+	m := Masker{Chars: 4}
+	for _, c := range []struct{ kind, in, want string }{
+		{MaskPhone, "+393331234567", "+39333123****"},
+		{MaskPhone, "+39 333 123 4567", "+39 333 123 ****"},
+		{MaskEmail, "mario.rossi@example.com", "mario.r****@example.com"},
+		{MaskEmail, "bo@example.com", "**@example.com"},
+		{MaskName, "Mario Rossi", "M**** R****"},
+		{MaskName, "Al", "**"},
+		{MaskKey, "mario@example.com", "m****@example.com"},
+		{MaskKey, "+393331234567", "+39333123****"},
+		{MaskHandle, "visitor-42", "visito****"},
+		{MaskName, "", ""},
+	} {
+		if got := m.Mask(c.kind, c.in); got != c.want {
+			t.Errorf("Mask(%s, %q) = %q, want %q", c.kind, c.in, got, c.want)
+		}
+	}
+	if got := (Masker{Chars: 64}).Mask(MaskPhone, "+393331234567"); got != "+************" {
+		t.Errorf("64 hides the whole number: %q", got)
+	}
+	if got := (Masker{}).Mask(MaskName, "Mario"); got != "Mario" {
+		t.Errorf("0 hides nothing: %q", got)
+	}
+}
+
+type answer struct {
+	Value string
+}
+
+func (a *answer) MaskSensitive(mask func(kind, value string) string) { a.Value = mask(MaskEmail, a.Value) }
+
+type page struct {
+	Items  []*Contact
+	Refs   map[string]any
+	Named  struct{ Name string `mask:"name"` }
+	Plain  string
+	Ptr    *string `mask:"phone"`
+	Form   []answer
+	hidden string
+}
+
+func TestMaskerApplyReachesTaggedFieldsEverywhere(t *testing.T) {
+	phone := "+393331234567"
+	p := &page{
+		Items: []*Contact{{FirstName: "Mario", LastName: "Rossi", Company: "ACME", Phone: "+393331234567",
+			Email: "mario@example.com", Identities: []Identity{{Kind: KindWhatsApp, Value: "+393331234567"},
+				{Kind: KindEmail, Value: "mario@example.com"}}}},
+		Refs:   map[string]any{"contact": Ref{ID: 1, Name: "Mario Rossi"}, "n": 3, "list": []any{&Ref{Name: "Anna Bianchi"}}},
+		Plain:  "Mario",
+		Ptr:    &phone,
+		Form:   []answer{{Value: "anna@example.com"}},
+		hidden: "Mario",
+	}
+	p.Named.Name = "Luca Verdi"
+	Masker{Chars: 3}.Apply(map[string]any{"page": p})
+	c := p.Items[0]
+	if c.FirstName != "Ma***" || c.LastName != "Ro***" || c.Company != "ACME" || c.Phone != "+393331234***" ||
+		c.Email != "ma***@example.com" {
+		t.Fatalf("contact %+v", c)
+	}
+	if c.Identities[0].Value != "+393331234***" || c.Identities[1].Value != "ma***@example.com" {
+		t.Fatalf("identities %+v", c.Identities)
+	}
+	if p.Refs["contact"].(Ref).Name != "Ma*** Ro***" || p.Refs["list"].([]any)[0].(*Ref).Name != "A*** Bian***" {
+		t.Fatalf("refs %+v", p.Refs)
+	}
+	if p.Named.Name != "L*** Ve***" || p.Plain != "Mario" || *p.Ptr != "+393331234***" || phone != "+393331234567" {
+		t.Fatalf("page %+v", p)
+	}
+	if p.Form[0].Value != "a***@example.com" {
+		t.Fatalf("form %+v", p.Form)
+	}
+}
+
+func TestMaskerApplyJSONMasksContactKeysOfEventData(t *testing.T) {
+	raw := json.RawMessage(`{"interaction_id":5,"contact_name":"Mario Rossi","contact_key":"mario@example.com","agent":{"full_name":"Luca"}}`)
+	var got map[string]any
+	if err := json.Unmarshal(Masker{Chars: 4}.ApplyJSON(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["contact_name"] != "M**** R****" || got["contact_key"] != "m****@example.com" ||
+		got["agent"].(map[string]any)["full_name"] != "Luca" || got["interaction_id"] != float64(5) {
+		t.Fatalf("masked %v", got)
+	}
+}
+
+func fieldsFixture() []Field {
+	return []Field{
+		{ID: 1, Key: "birthday", Type: TypeDate},
+		{ID: 2, Key: "budget", Type: TypeNumber},
+		{ID: 3, Key: "tier", Type: TypeSelect, Options: []string{"Gold", "Silver"}, Required: true},
+		{ID: 4, Key: "vip", Type: TypeCheckbox},
+		{ID: 5, Key: "notes", Type: TypeText},
+	}
+}
+
+func str(s string) *string { return &s }
+
+func TestEditValidatesCustomFieldsByTypeAndRequiredOnes(t *testing.T) {
+	defs := fieldsFixture()
+	c := &Contact{Fields: map[string]any{}}
+	_, err := it.Edit(c, Input{FirstName: str("Mario"), Fields: map[string]any{"birthday": "31/12/1990", "budget": "lots",
+		"vip": "maybe", "colour": "red"}}, defs)
+	var ae *apperr.Error
+	if !asAppErr(err, &ae) {
+		t.Fatalf("want field errors, got %v", err)
+	}
+	want := map[string]string{"fields.birthday": "value.date", "fields.budget": "value.number", "fields.vip": "value.checkbox",
+		"fields.colour": "field.unknown", "fields.tier": "field.required"}
+	for f, key := range want {
+		if ae.Fields[f].Key != key {
+			t.Errorf("%s: %v, want %s", f, ae.Fields[f], key)
+		}
+	}
+	c = &Contact{Fields: map[string]any{}}
+	values, err := it.Edit(c, Input{FirstName: str(" Mario "), Phone: str("333 123 4567"), Email: str("Mario@Example.COM"),
+		Fields: map[string]any{"birthday": "1990-12-31", "budget": 1200.5, "tier": "gold", "vip": true}}, defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FirstName != "Mario" || c.Phone != "+393331234567" || c.Email != "mario@example.com" {
+		t.Fatalf("contact %+v", c)
+	}
+	if values[1] != "1990-12-31" || values[2] != "1200.5" || values[3] != "Gold" || values[4] != "true" {
+		t.Fatalf("values %v", values)
+	}
+	if c.Fields["budget"] != 1200.5 || c.Fields["vip"] != true || c.Fields["tier"] != "Gold" {
+		t.Fatalf("fields %v", c.Fields)
+	}
+	// Clearing a required field is refused; an empty contact too.
+	if _, err := it.Edit(c, Input{Fields: map[string]any{"tier": nil}}, defs); !asAppErr(err, &ae) || ae.Fields["fields.tier"].Key != "field.required" {
+		t.Fatalf("clearing a required field: %v", err)
+	}
+	if _, err := it.Edit(&Contact{}, Input{}, nil); !asAppErr(err, &ae) || ae.Fields["first_name"].Key != "contact.empty" {
+		t.Fatalf("empty contact: %v", err)
+	}
+}
+
+func asAppErr(err error, ae **apperr.Error) bool {
+	if e, ok := err.(*apperr.Error); ok {
+		*ae = e
+		return true
+	}
+	return false
+}
+
+func TestIdentitiesAreNormalisedPerKind(t *testing.T) {
+	ids, fe := it.NormaliseIdentities([]Identity{{Kind: KindWhatsApp, Value: "0039 333 1234567"},
+		{Kind: KindEmail, Value: " Mario@Example.com "}, {Kind: KindEmail, Value: "mario@example.com"},
+		{Kind: KindOpenChannel, Value: "fb:12345"}})
+	if fe != nil || len(ids) != 3 || ids[0].Value != "+393331234567" || ids[1].Value != "mario@example.com" {
+		t.Fatalf("%v %v", ids, fe)
+	}
+	if _, fe := it.NormaliseIdentities([]Identity{{Kind: "fax", Value: "1"}, {Kind: KindPhone, Value: "abc"}}); fe["identities.0"].Key == "" || fe["identities.1"].Key == "" {
+		t.Fatalf("bad identities: %v", fe)
+	}
+}
+
+func TestSubjectOfAnInboundInteraction(t *testing.T) {
+	s := it.Subject("chat", "mario@example.com", "Mario De Rossi", []string{"Mario@example.com"}, []string{"333 1234567"})
+	if len(s.Identities) != 2 || s.Identities[0] != (Identity{KindEmail, "mario@example.com"}) ||
+		s.Identities[1] != (Identity{KindPhone, "+393331234567"}) {
+		t.Fatalf("subject %+v", s)
+	}
+	c := s.NewContact(7)
+	if c.FirstName != "Mario" || c.LastName != "De Rossi" || c.Phone != "+393331234567" || c.Email != "mario@example.com" || c.ListID != 7 {
+		t.Fatalf("new contact %+v", c)
+	}
+	// WhatsApp ids are international numbers without their +.
+	if s := it.Subject("whatsapp", "393331234567", "", nil, nil); len(s.Identities) != 1 ||
+		s.Identities[0] != (Identity{KindWhatsApp, "+393331234567"}) {
+		t.Fatalf("whatsapp subject %+v", s)
+	}
+	if s := it.Subject("openchannel", "fb:999", "", nil, nil); len(s.Identities) != 1 || s.Identities[0].Kind != KindOpenChannel {
+		t.Fatalf("open channel subject %+v", s)
+	}
+	if s := it.Subject("chat", "", "Anonymous", nil, nil); !s.Empty() {
+		t.Fatalf("no identity: %+v", s)
+	}
+}
+
+func TestConditionsAreCheckedAgainstTheListFields(t *testing.T) {
+	defs := fieldsFixture()
+	for in, want := range map[string]Condition{
+		"birthday:before:2000-01-01": {Field: "birthday", Type: TypeDate, Op: OpBefore, Value: "2000-01-01"},
+		"budget:greater:1000":        {Field: "budget", Type: TypeNumber, Op: OpGreater, Value: "1000"},
+		"tier:equals:gold":           {Field: "tier", Type: TypeSelect, Op: OpEquals, Value: "gold"},
+		"vip:set":                    {Field: "vip", Type: TypeCheckbox, Op: OpSet},
+		"phone:equals:333 1234567":   {Field: "phone", Standard: true, Type: "phone", Op: OpEquals, Value: "+393331234567"},
+		"email:contains:EXAMPLE":     {Field: "email", Standard: true, Type: "email", Op: OpContains, Value: "example"},
+		"notes:contains:a:b":         {Field: "notes", Type: TypeText, Op: OpContains, Value: "a:b"},
+	} {
+		got, bad := it.ParseCondition(in, defs)
+		if bad != nil || got != want {
+			t.Errorf("%s: %+v %v", in, got, bad)
+		}
+	}
+	for in, key := range map[string]string{
+		"birthday:greater:3": "condition.operator",
+		"budget:less:many":   "value.number",
+		"colour:equals:red":  "condition.unknown_field",
+		"birthday":           "condition.invalid",
+		"notes:equals":       "condition.value",
+	} {
+		if _, bad := it.ParseCondition(in, defs); bad == nil || bad.Key != key {
+			t.Errorf("%s: %v, want %s", in, bad, key)
+		}
+	}
+	mixed := append(defs, Field{ID: 9, ListID: 2, Key: "budget", Type: TypeText})
+	if _, bad := it.ParseCondition("budget:greater:1", mixed); bad == nil || bad.Key != "condition.ambiguous" {
+		t.Errorf("a key of two types: %v", bad)
+	}
+}
+
+func TestImportRowsMapColumnsAndAutoTargetsReadTheHeader(t *testing.T) {
+	defs := fieldsFixture()
+	targets := AutoTargets([]string{"Nome", "Cognome", "Telefono", "E-mail", "Tier", "Something"}, defs)
+	if strings.Join(targets, ",") != "first_name,last_name,phone,email,tier," {
+		t.Fatalf("targets %v", targets)
+	}
+	if err := CheckTargets([]string{"first_name", "first_name"}, defs); err == nil {
+		t.Fatal("a field mapped twice passes")
+	}
+	if err := CheckTargets([]string{"", ""}, defs); err == nil {
+		t.Fatal("nothing mapped passes")
+	}
+	row := it.importRow(3, []string{"Anna", "Bianchi", "abc", "anna@", "Gold"}, Import{ListID: 1, Targets: targets, Fields: defs})
+	if row.Contact != nil || row.Reasons["phone"].Key != "phone.invalid" || row.Reasons["email"].Key != "email.invalid" || row.Line != 3 {
+		t.Fatalf("bad row %+v", row)
+	}
+	row = it.importRow(4, []string{"Anna", "Bianchi", "333 7654321", "anna@example.com", "silver", "x"},
+		Import{ListID: 1, Targets: targets, Fields: defs})
+	if row.Reasons != nil || row.Contact.Phone != "+393337654321" || row.Values[3] != "Silver" {
+		t.Fatalf("good row %+v", row)
+	}
+}

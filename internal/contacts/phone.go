@@ -1,0 +1,120 @@
+package contacts
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// DefaultRegion is the region numbers without a country code belong to
+// when the site does not say (--default-phone-region).
+const DefaultRegion = "IT"
+
+// Phones normalises phone numbers to E.164, reading numbers written
+// without a country code as numbers of Region (an ISO 3166 code), so that
+// "+39 333 123 4567", "0039 3331234567" and "333-1234567" are one number.
+type Phones struct {
+	Region string
+}
+
+// ValidRegion reports whether region is a region phone numbers can be
+// read in.
+func ValidRegion(region string) bool {
+	return phonenumbers.GetSupportedRegions()[strings.ToUpper(region)]
+}
+
+// Normalise returns a number in E.164. An empty input is "" (no number);
+// it reports false when the text is not a possible phone number.
+func (p Phones) Normalise(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	if e, ok := plainE164(s); ok { // the common case, without the parser's cost
+		return e, true
+	}
+	if !phoneShaped(s) {
+		return "", false
+	}
+	num, err := phonenumbers.Parse(s, p.region())
+	if err != nil || !phonenumbers.IsPossibleNumber(num) {
+		return "", false
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), true
+}
+
+func (p Phones) region() string {
+	if p.Region == "" {
+		return DefaultRegion
+	}
+	return strings.ToUpper(p.Region)
+}
+
+// plainE164 accepts text that already is E.164 (+ and 8 to 15 digits, the
+// first not 0).
+func plainE164(s string) (string, bool) {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return "", false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// phoneShaped reports whether text looks like a phone number as people
+// type one: digits with an optional leading + and spaces, dots, dashes,
+// slashes or brackets between them, at least 3 digits.
+func phoneShaped(s string) bool {
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0:
+		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' || r == '/':
+		default:
+			return false
+		}
+	}
+	return digits >= 3
+}
+
+// SearchPrefix returns the E.164 start of the numbers a search for q
+// means when q looks like (a part of) a phone number, or "" when it does
+// not: "333 123" is every number starting +39333123 for region IT.
+func (p Phones) SearchPrefix(q string) string {
+	q = strings.TrimSpace(q)
+	if !phoneShaped(q) {
+		return ""
+	}
+	if e, ok := p.Normalise(q); ok && e != "" {
+		return e
+	}
+	var digits strings.Builder
+	for _, r := range q {
+		if r >= '0' && r <= '9' {
+			digits.WriteRune(r)
+		}
+	}
+	d := digits.String()
+	switch {
+	case strings.HasPrefix(q, "+"):
+		return "+" + d
+	case strings.HasPrefix(d, "00"):
+		return "+" + d[2:]
+	}
+	// A national number's start: its country code first. The parser drops
+	// a national prefix (a leading 0 where the region dials one).
+	if num, err := phonenumbers.Parse(d, p.region()); err == nil {
+		return phonenumbers.Format(num, phonenumbers.E164)
+	}
+	cc := phonenumbers.GetCountryCodeForRegion(p.region())
+	if cc == 0 {
+		return ""
+	}
+	return "+" + strconv.Itoa(cc) + d
+}
