@@ -42,7 +42,9 @@ func dialWS(t *testing.T, site *apptest.Site, c *apptest.Client, after int64) (*
 
 func readWS(t *testing.T, conn *websocket.Conn) wsMsg {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Only a safety net: a loaded 2-core machine running the whole suite
+	// once took more than 10 s to deliver an event.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, b, err := conn.Read(ctx)
 	if err != nil {
