@@ -403,7 +403,9 @@ func fieldByKey(defs []Field, key string) *Field {
 }
 
 // ValuesOf turns a contact's typed custom values (by key) back into their
-// stored texts by field id; keys the list has no field for are dropped.
+// stored texts by field id; keys the list has no field for are dropped. It
+// also carries values from one list to another (a copy, a merge): by key,
+// where the value fits the other field's type.
 func ValuesOf(fields map[string]any, defs []Field) map[int64]string {
 	out := map[int64]string{}
 	for _, d := range defs {
@@ -427,13 +429,6 @@ func FieldsOf(values map[int64]string, defs []Field) map[string]any {
 		}
 	}
 	return out
-}
-
-// CarryValues maps custom values of a contact in one list onto the fields
-// of another (a copy, a merge): by key, where the value also fits the
-// other field's type.
-func CarryValues(fields map[string]any, to []Field) map[int64]string {
-	return ValuesOf(fields, to)
 }
 
 // NormaliseEmail is an email address as stored and compared.

@@ -1,7 +1,9 @@
 package contacts
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -36,9 +38,10 @@ func TestPhoneNumbersMatchWhateverTheirFormatting(t *testing.T) {
 func TestSearchPrefixReadsTheStartOfANumber(t *testing.T) {
 	for in, want := range map[string]string{
 		"333 123":        "+39333123",
-		"+39 333":        "+39333",
-		"0039 333":       "+39333",
+		"+39 333 1":      "+393331",
+		"0039 333 1":     "+393331",
 		"333-1234567":    "+393331234567",
+		"333 12":         "", // too short a start
 		"Mario":          "",
 		"mario@test.com": "",
 	} {
@@ -78,12 +81,16 @@ type answer struct {
 	Value string
 }
 
-func (a *answer) MaskSensitive(mask func(kind, value string) string) { a.Value = mask(MaskEmail, a.Value) }
+func (a *answer) MaskSensitive(mask func(kind, value string) string) {
+	a.Value = mask(MaskEmail, a.Value)
+}
 
 type page struct {
-	Items  []*Contact
-	Refs   map[string]any
-	Named  struct{ Name string `mask:"name"` }
+	Items []*Contact
+	Refs  map[string]any
+	Named struct {
+		Name string `mask:"name"`
+	}
 	Plain  string
 	Ptr    *string `mask:"phone"`
 	Form   []answer
@@ -283,5 +290,55 @@ func TestImportRowsMapColumnsAndAutoTargetsReadTheHeader(t *testing.T) {
 		Import{ListID: 1, Targets: targets, Fields: defs})
 	if row.Reasons != nil || row.Contact.Phone != "+393337654321" || row.Values[3] != "Silver" {
 		t.Fatalf("good row %+v", row)
+	}
+}
+
+// fakeImportStore records what an import hands the store.
+type fakeImportStore struct {
+	total     int
+	batches   []int
+	announced []int // rows done when progress was announced
+	done      int
+	failure   *apperr.Message
+}
+
+func (f *fakeImportStore) ImportStarted(_ context.Context, _ int64, total int) error {
+	f.total = total
+	return nil
+}
+
+func (f *fakeImportStore) ImportBatch(_ context.Context, _, _ int64, rows []ImportRow, announce bool) error {
+	f.batches = append(f.batches, len(rows))
+	f.done += len(rows)
+	if announce {
+		f.announced = append(f.announced, f.done)
+	}
+	return nil
+}
+
+func (f *fakeImportStore) ImportFinished(_ context.Context, _ int64, failure *apperr.Message) error {
+	f.failure = failure
+	return nil
+}
+
+func TestAnImportAnnouncesProgressEveryTenThousandRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("first_name;phone\n")
+	for i := range 25000 {
+		fmt.Fprintf(&b, "N%d;+3933%08d\n", i, i)
+	}
+	st := &fakeImportStore{}
+	err := it.Run(context.Background(), st, Import{ID: 1, ListID: 1, Header: true, BatchRows: 4000}, strings.NewReader(b.String()))
+	if err != nil || st.failure != nil {
+		t.Fatalf("run: %v %v", err, st.failure)
+	}
+	if st.total != 25000 || st.done != 25000 || len(st.batches) != 7 || fmt.Sprint(st.announced) != "[12000 20000]" {
+		t.Fatalf("total %d, done %d, batches %v, announced at %v", st.total, st.done, st.batches, st.announced)
+	}
+	// A header that names no field fails the import, saying why.
+	st = &fakeImportStore{}
+	if err := it.Run(context.Background(), st, Import{ID: 1, ListID: 1, Header: true}, strings.NewReader("a,b\nx,y\n")); err == nil ||
+		st.failure == nil || st.failure.Key != "import.mapping" {
+		t.Fatalf("unmapped file: %v %v", err, st.failure)
 	}
 }

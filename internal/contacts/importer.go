@@ -48,7 +48,7 @@ type Import struct {
 	Comma     rune     // 0: guessed from the first line (',' or ';')
 	Targets   []string // the field of each column; nil: from the header
 	Fields    []Field  // the list's custom fields
-	BatchRows int      // rows per transaction; 0: 1000
+	BatchRows int      // rows per transaction; 0: progressEvery
 }
 
 // progressEvery is how many rows pass between two progress events.
@@ -80,7 +80,7 @@ func (p Phones) Run(ctx context.Context, st ImportStore, im Import, file io.Read
 
 func (p Phones) run(ctx context.Context, st ImportStore, im Import, file io.ReadSeeker) error {
 	if im.BatchRows <= 0 {
-		im.BatchRows = 1000
+		im.BatchRows = progressEvery
 	}
 	r, err := newCSVReader(file, im.Comma)
 	if err != nil {

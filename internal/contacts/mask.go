@@ -82,9 +82,6 @@ func maskLast(s string, n int, hide func(rune) bool) string {
 	return string(rs)
 }
 
-// Func is the masker as the MaskSensitive methods take it.
-func (m Masker) Func() func(kind, value string) string { return m.Mask }
-
 // sensitive is a value that masks its own parts (an identity masks its
 // value by its kind; a chat form's answer by its field type).
 type sensitive interface {

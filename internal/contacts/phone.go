@@ -83,9 +83,14 @@ func phoneShaped(s string) bool {
 	return digits >= 3
 }
 
+// MinSearchDigits is how many digits the start of a phone number needs to
+// be searched for: fewer would match a good part of every list.
+const MinSearchDigits = 6
+
 // SearchPrefix returns the E.164 start of the numbers a search for q
-// means when q looks like (a part of) a phone number, or "" when it does
-// not: "333 123" is every number starting +39333123 for region IT.
+// means when q looks like a phone number or its start (at least
+// MinSearchDigits digits), or "" when it does not: "333 123" is every
+// number starting +39333123 for region IT.
 func (p Phones) SearchPrefix(q string) string {
 	q = strings.TrimSpace(q)
 	if !phoneShaped(q) {
@@ -94,13 +99,10 @@ func (p Phones) SearchPrefix(q string) string {
 	if e, ok := p.Normalise(q); ok && e != "" {
 		return e
 	}
-	var digits strings.Builder
-	for _, r := range q {
-		if r >= '0' && r <= '9' {
-			digits.WriteRune(r)
-		}
+	d := digitsOf(q)
+	if len(d) < MinSearchDigits {
+		return ""
 	}
-	d := digits.String()
 	switch {
 	case strings.HasPrefix(q, "+"):
 		return "+" + d

@@ -324,7 +324,7 @@ func (s *Server) copyContact(w http.ResponseWriter, r *http.Request) error {
 	}
 	cp := *src
 	cp.ID, cp.ListID, cp.Identities = 0, in.ListID, []contacts.Identity{}
-	cp.Fields = contacts.FieldsOf(contacts.CarryValues(src.Fields, defs), defs)
+	cp.Fields = contacts.FieldsOf(contacts.ValuesOf(src.Fields, defs), defs)
 	values, err := s.phones().Edit(&cp, contacts.Input{Fields: in.Fields}, defs)
 	if err != nil {
 		return err

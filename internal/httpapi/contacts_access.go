@@ -132,11 +132,6 @@ func editableList(cs *contactScope, listID int64, field string) error {
 	return nil
 }
 
-// fieldsOf returns a list's custom fields.
-func (s *Server) fieldsOf(r *http.Request, listID int64) ([]contacts.Field, error) {
-	return s.db.ListFields(r.Context(), listID)
-}
-
 // linkContact links a new inbound interaction to its contact, found by
 // what the channel calls the customer (his contact key, and the emails
 // and phone numbers he gave), or created when his entry point's

@@ -480,9 +480,19 @@ func TestContactDataIsMaskedInEveryAnswerToAMaskedAgent(t *testing.T) {
 				t.Errorf("%s masks nothing: %s", path, r.Body)
 			}
 		}
-		patched := cs.mario.Do("PATCH", "/api/v1/contacts/"+id, map[string]any{"company": "Acme"}).Expect(t, 200)
-		if s := leaks(patched.Body); s != "" {
-			t.Errorf("the edit's answer shows %q", s)
+		// And every answer to what he writes.
+		twin := cs.mario.Do("POST", "/api/v1/contacts", map[string]any{"list_id": jsonID(cs.customers), "first_name": "Anna",
+			"last_name": "Bianchi", "email": "anna.b@example.com", "phone": "+39 333 7654567"}).Expect(t, 201)
+		for name, r := range map[string]*apptest.Response{
+			"create": twin,
+			"edit":   cs.mario.Do("PATCH", "/api/v1/contacts/"+id, map[string]any{"company": "Acme"}).Expect(t, 200),
+			"copy":   cs.mario.Do("POST", "/api/v1/contacts/"+id+"/copy", map[string]any{"list_id": jsonID(cs.customers)}).Expect(t, 201),
+			"merge": cs.mario.Do("POST", "/api/v1/contacts/"+id+"/merge", map[string]any{"other_id": twin.Map(t)["id"]}).
+				Expect(t, 200),
+		} {
+			if s := leaks(r.Body); s != "" || !bytes.Contains(r.Body, []byte("*")) {
+				t.Errorf("the %s answer shows %q: %s", name, s, r.Body)
+			}
 		}
 		view := cs.mario.Do("GET", "/api/v1/interactions/"+chat, nil).Expect(t, 200).Map(t)
 		form := view["form"].(map[string]any)
@@ -504,7 +514,7 @@ func TestContactDataIsMaskedInEveryAnswerToAMaskedAgent(t *testing.T) {
 			t.Fatalf("unmasked %v", full)
 		}
 		// The masked agent still finds her by what he types.
-		if got := items(t, cs.mario.Do("GET", "/api/v1/contacts?q=anna@example.com", nil)); len(got) != 1 {
+		if got := items(t, cs.mario.Do("GET", "/api/v1/contacts?q=anna@example.com", nil)); len(got) != 2 { // Anna and her copy
 			t.Fatalf("search by email %v", got)
 		}
 		var decoded map[string]any

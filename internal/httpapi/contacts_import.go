@@ -114,7 +114,15 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 // shutting down interrupts it (the import fails, saying so).
 func (s *Server) runImport(job contacts.Import, path string) {
 	defer os.Remove(path)
-	ctx := s.socketsCtx(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	f, err := os.Open(path)
 	if err == nil {
 		err = s.phones().Run(ctx, s.db, job, f)

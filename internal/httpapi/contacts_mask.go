@@ -47,14 +47,6 @@ func (s *Server) maskerFor(ctx context.Context, c *Caller) (*contacts.Masker, er
 	return &contacts.Masker{Chars: sec.MaskCharacters}, nil
 }
 
-// masked is the masker answers to w are masked with (nil: none).
-func masked(w http.ResponseWriter) *contacts.Masker {
-	if mw, ok := w.(*maskingWriter); ok {
-		return &mw.masker
-	}
-	return nil
-}
-
 // mask masks v in place for the caller of ctx, when his answers are masked
 // (for answers not written by writeJSON: CSV rows, PDF transcripts).
 func mask(ctx context.Context, v any) {

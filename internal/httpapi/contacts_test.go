@@ -222,7 +222,7 @@ func TestContactSearchFindsPhonesWhateverTheirFormatting(t *testing.T) {
 			"0039 3331234567":         {"Anna"},
 			"333-1234567":             {"Anna"},
 			"+39 333 123 4567":        {"Anna"},
-			"333 12":                  {"Anna"},
+			"333 123":                 {"Anna"},
 			"347 765":                 {"Bruno"},
 			"+44 7700":                {"Carla"},
 			"bianchi":                 {"Carla", "Anna"}, // newest first

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -97,6 +98,13 @@ func (db *DB) ImportFinished(ctx context.Context, id int64, failure *apperr.Mess
 		b, _ := json.Marshal(failure)
 		reason = string(b)
 	}
+	if db.dialect == Postgres {
+		// Fresh statistics let the planner weigh searches over what came in
+		// (autovacuum would, a minute or more later).
+		if _, err := db.exec(ctx, `ANALYZE contacts`); err != nil {
+			return err
+		}
+	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		if err := updated(tx.exec(ctx, `UPDATE contact_imports SET status = ?, error = ?, updated_at = ?, finished_at = ?
 			WHERE id = ?`, status, reason, tx.now, tx.now, id)); err != nil {
@@ -123,7 +131,7 @@ func (tx *Tx) importEvent(ctx context.Context, typ eventlog.Type, id int64, extr
 }
 
 // importInsertRows is how many contacts one INSERT statement carries.
-const importInsertRows = 200
+const importInsertRows = 500
 
 // ImportBatch writes a batch of rows in one transaction: rejected rows
 // with their reasons; rows matching a contact of the list (by phone or
@@ -148,9 +156,11 @@ func (db *DB) ImportBatch(ctx context.Context, importID, listID int64, rows []co
 			case row.Reasons != nil:
 				c.Rejected++
 			case existing.match(row.Contact) != 0:
-				if err := tx.updateFromImport(ctx, existing.match(row.Contact), row); err != nil {
+				id := existing.match(row.Contact)
+				if err := tx.updateFromImport(ctx, id, row); err != nil {
 					return err
 				}
+				existing.known(id, row.Contact) // its new number finds it too
 				c.Updated++
 			default:
 				// A later row of this batch with the same number or address
@@ -166,6 +176,9 @@ func (db *DB) ImportBatch(ctx context.Context, importID, listID int64, rows []co
 				c.Created++
 			}
 		}
+		// In name order: the name indexes then take them page after page
+		// instead of all over (a batch is thousands of rows).
+		byName(fresh)
 		if err := tx.insertImported(ctx, listID, fresh); err != nil {
 			return err
 		}
@@ -182,17 +195,7 @@ func (db *DB) ImportBatch(ctx context.Context, importID, listID int64, rows []co
 }
 
 func (tx *Tx) insertRejects(ctx context.Context, importID int64, rows []contacts.ImportRow) error {
-	var vals []string
 	var args []any
-	flush := func() error {
-		if len(vals) == 0 {
-			return nil
-		}
-		_, err := tx.exec(ctx, `INSERT INTO contact_import_rejects (import_id, line, reasons) VALUES `+strings.Join(vals, ", ")+
-			` ON CONFLICT (import_id, line) DO NOTHING`, args...)
-		vals, args = vals[:0], args[:0]
-		return err
-	}
 	for _, r := range rows {
 		if r.Reasons == nil {
 			continue
@@ -201,15 +204,74 @@ func (tx *Tx) insertRejects(ctx context.Context, importID int64, rows []contacts
 		if err != nil {
 			return err
 		}
-		vals = append(vals, "(?, ?, ?)")
 		args = append(args, importID, r.Line, string(b))
-		if len(vals) == importInsertRows {
-			if err := flush(); err != nil {
+	}
+	return tx.insertRows(ctx, `INSERT INTO contact_import_rejects (import_id, line, reasons) VALUES `,
+		` ON CONFLICT (import_id, line) DO NOTHING`, 3, args, nil)
+}
+
+// insertRows runs head + "(…), (…)" + tail for rows of width values
+// (args, row after row), importInsertRows rows a statement, the full-size
+// statement prepared once. With ids it collects the ids the statements
+// return, in the rows' order (a statement takes increasing ids).
+func (tx *Tx) insertRows(ctx context.Context, head, tail string, width int, args []any, ids *[]int64) error {
+	n := len(args) / width
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	statement := func(k int) string {
+		tuples := make([]string, k)
+		for i := range tuples {
+			tuples[i] = "(" + placeholders(width) + ")"
+		}
+		return head + strings.Join(tuples, ", ") + tail
+	}
+	for start := 0; start < n; start += importInsertRows {
+		k := min(importInsertRows, n-start)
+		chunk := args[start*width : (start+k)*width]
+		stmt := full
+		if k < importInsertRows || full == nil {
+			st, err := tx.prepare(ctx, statement(k))
+			if err != nil {
 				return err
 			}
+			if k == importInsertRows {
+				full = st
+			} else {
+				defer st.Close()
+			}
+			stmt = st
 		}
+		if ids == nil {
+			if _, err := stmt.ExecContext(ctx, chunk...); err != nil {
+				return err
+			}
+			continue
+		}
+		rows, err := stmt.QueryContext(ctx, chunk...)
+		if err != nil {
+			return err
+		}
+		got := make([]int64, 0, k)
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			got = append(got, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+		*ids = append(*ids, got...)
 	}
-	return flush()
+	return nil
 }
 
 // dedup finds the contact a row is: by number or address, among the
@@ -230,6 +292,18 @@ func (d *dedup) match(c *contacts.Contact) int64 {
 		return id
 	}
 	return 0
+}
+
+// known records the numbers and address of a contact of the list.
+func (d *dedup) known(id int64, c *contacts.Contact) {
+	for _, p := range []string{c.Phone, c.Mobile} {
+		if p != "" && d.byPhone[p] == 0 {
+			d.byPhone[p] = id
+		}
+	}
+	if c.Email != "" && d.byEmail[c.Email] == 0 {
+		d.byEmail[c.Email] = id
+	}
 }
 
 func (d *dedup) pending(c *contacts.Contact) *contacts.ImportRow {
@@ -276,49 +350,60 @@ func (tx *Tx) existingContacts(ctx context.Context, listID int64, rows []contact
 	}
 	// By number and address alone, so each lookup is an index probe (a
 	// condition on the list would let the planner walk the whole list);
-	// rows of other lists are dropped here.
-	var parts []string
-	var args []any
-	if len(phones) > 0 {
-		pa := stringArgs(keys(phones))
-		in := "(" + placeholders(len(pa)) + ")"
-		parts = append(parts, `SELECT id, list_id, phone, mobile, email FROM contacts WHERE phone <> '' AND phone IN `+in,
-			`SELECT id, list_id, phone, mobile, email FROM contacts WHERE mobile <> '' AND mobile IN `+in)
-		args = append(append(args, pa...), pa...)
+	// rows of other lists are dropped here. In chunks: a statement takes a
+	// bounded number of parameters.
+	const chunk = 500
+	var queries []string
+	var params [][]any
+	pa, ea := stringArgs(keys(phones)), stringArgs(keys(emails))
+	for start := 0; start < len(pa); start += chunk {
+		part := pa[start:min(start+chunk, len(pa))]
+		in := "(" + placeholders(len(part)) + ")"
+		queries = append(queries, `SELECT id, list_id, phone, mobile, email FROM contacts WHERE phone <> '' AND phone IN `+in+
+			` UNION SELECT id, list_id, phone, mobile, email FROM contacts WHERE mobile <> '' AND mobile IN `+in)
+		params = append(params, append(append([]any{}, part...), part...))
 	}
-	if len(emails) > 0 {
-		ea := stringArgs(keys(emails))
-		parts = append(parts, `SELECT id, list_id, phone, mobile, email FROM contacts WHERE email <> '' AND email IN (`+
-			placeholders(len(ea))+`)`)
-		args = append(args, ea...)
+	for start := 0; start < len(ea); start += chunk {
+		part := ea[start:min(start+chunk, len(ea))]
+		queries = append(queries, `SELECT id, list_id, phone, mobile, email FROM contacts WHERE email <> '' AND email IN (`+
+			placeholders(len(part))+`)`)
+		params = append(params, part)
 	}
-	if len(parts) == 0 {
-		return d, nil
+	for n, q := range queries {
+		if err := tx.collectExisting(ctx, d, listID, q, params[n]); err != nil {
+			return nil, err
+		}
 	}
-	res, err := tx.query(ctx, strings.Join(parts, " UNION ")+" ORDER BY 1 DESC", args...)
+	return d, nil
+}
+
+// collectExisting adds the contacts of the list a lookup finds; the
+// oldest contact wins a number or an address.
+func (tx *Tx) collectExisting(ctx context.Context, d *dedup, listID int64, q string, args []any) error {
+	res, err := tx.query(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer res.Close()
-	for res.Next() { // the oldest contact wins: rows come newest first
+	for res.Next() {
 		var id, list int64
 		var phone, mobile, email string
 		if err := res.Scan(&id, &list, &phone, &mobile, &email); err != nil {
-			return nil, err
+			return err
 		}
 		if list != listID {
 			continue
 		}
 		for _, p := range []string{phone, mobile} {
-			if p != "" {
+			if old := d.byPhone[p]; p != "" && (old == 0 || id < old) {
 				d.byPhone[p] = id
 			}
 		}
-		if email != "" {
+		if old := d.byEmail[email]; email != "" && (old == 0 || id < old) {
 			d.byEmail[email] = id
 		}
 	}
-	return d, res.Err()
+	return res.Err()
 }
 
 func keys(m map[string]bool) []string {
@@ -379,61 +464,31 @@ func (tx *Tx) updateFromImport(ctx context.Context, id int64, row *contacts.Impo
 }
 
 // insertImported creates the new contacts of a batch with multi-row
-// inserts, then their custom values. New ids come in the order of the
-// rows (each statement takes increasing ids).
+// inserts, then their custom values.
 func (tx *Tx) insertImported(ctx context.Context, listID int64, rows []*contacts.ImportRow) error {
-	var values []string
-	var vargs []any
-	for start := 0; start < len(rows); start += importInsertRows {
-		chunk := rows[start:min(start+importInsertRows, len(rows))]
-		ph := make([]string, len(chunk))
-		args := make([]any, 0, len(chunk)*10)
-		for n, r := range chunk {
-			c := r.Contact
-			ph[n] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			args = append(args, listID, c.FirstName, c.LastName, c.Company, c.Phone, c.Mobile, c.Fax, c.Email, tx.now, tx.now)
-		}
-		res, err := tx.query(ctx, `INSERT INTO contacts (list_id, first_name, last_name, company, phone, mobile, fax, email,
-			created_at, updated_at) VALUES `+strings.Join(ph, ", ")+` RETURNING id`, args...)
-		if err != nil {
-			return err
-		}
-		ids := make([]int64, 0, len(chunk))
-		for res.Next() {
-			var id int64
-			if err := res.Scan(&id); err != nil {
-				res.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return err
-		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		for n, r := range chunk {
-			for fieldID, v := range r.Values {
-				values = append(values, "(?, ?, ?)")
-				vargs = append(vargs, ids[n], fieldID, v)
-				if len(values) == importInsertRows {
-					if err := tx.insertValueRows(ctx, values, vargs); err != nil {
-						return err
-					}
-					values, vargs = values[:0], vargs[:0]
-				}
-			}
-		}
-	}
-	return tx.insertValueRows(ctx, values, vargs)
-}
-
-func (tx *Tx) insertValueRows(ctx context.Context, values []string, args []any) error {
-	if len(values) == 0 {
+	if len(rows) == 0 {
 		return nil
 	}
-	_, err := tx.exec(ctx, `INSERT INTO contact_values (contact_id, field_id, value) VALUES `+strings.Join(values, ", "), args...)
-	return err
+	args := make([]any, 0, len(rows)*10)
+	for _, r := range rows {
+		c := r.Contact
+		args = append(args, listID, c.FirstName, c.LastName, c.Company, c.Phone, c.Mobile, c.Fax, c.Email, tx.now, tx.now)
+	}
+	ids := make([]int64, 0, len(rows))
+	if err := tx.insertRows(ctx, `INSERT INTO contacts (list_id, first_name, last_name, company, phone, mobile, fax, email,
+		created_at, updated_at) VALUES `, ` RETURNING id`, 10, args, &ids); err != nil {
+		return err
+	}
+	if len(ids) != len(rows) {
+		return fmt.Errorf("store: import: %d ids for %d contacts", len(ids), len(rows))
+	}
+	var values []any
+	for n, r := range rows {
+		for fieldID, v := range r.Values {
+			values = append(values, ids[n], fieldID, v)
+		}
+	}
+	return tx.insertRows(ctx, `INSERT INTO contact_values (contact_id, field_id, value) VALUES `, ``, 3, values, nil)
 }
 
 // ImportReject is a rejected row of an import: its line in the file and
@@ -477,4 +532,14 @@ func wholeArgs(m apperr.Message) *apperr.Message {
 		}
 	}
 	return &m
+}
+
+// byName orders rows by their place in the name indexes
+// (contacts.name_sort).
+func byName(rows []*contacts.ImportRow) {
+	keys := make(map[*contacts.ImportRow]string, len(rows))
+	for _, r := range rows {
+		keys[r] = strings.ToLower(strings.TrimSpace(r.Contact.FirstName + " " + r.Contact.LastName))
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return keys[rows[i]] < keys[rows[j]] })
 }

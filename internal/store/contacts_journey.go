@@ -87,6 +87,7 @@ func (db *DB) Journey(ctx context.Context, contactID int64, desc bool, limit int
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	rows.Close() // free the connection for the tags
 	return page, db.journeyTags(ctx, page.Items)
 }
 

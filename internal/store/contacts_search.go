@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -29,6 +30,10 @@ type ContactFilter struct {
 	Limit      int
 	Cursor     string
 	Except     int64 // leave this contact out (merge candidates)
+
+	// tsquery is Query as PostgreSQL's full-text query, worked out before
+	// the search so the planner sees it (see EachContact).
+	tsquery string
 }
 
 // ContactPage is one page of contacts; NextCursor is nil on the last.
@@ -44,53 +49,50 @@ var contactSorts = map[string]listSort{
 
 // SearchContacts returns one page of contacts, complete.
 func (db *DB) SearchContacts(ctx context.Context, f ContactFilter) (*ContactPage, error) {
-	page := &ContactPage{Items: []*contacts.Contact{}}
-	err := db.EachContact(ctx, f, func(c *contacts.Contact, next *string) error {
-		if next != nil {
-			page.NextCursor = next
-			return nil
+	if db.dialect == Postgres && strings.TrimSpace(f.Query) != "" {
+		// The planner must see the query to weigh it: a rare name is best
+		// found through the index, a common one by walking the newest
+		// contacts; a query it cannot see is neither.
+		if err := db.queryRow(ctx, `SELECT `+pgTSQuery+`::text`, f.Query, f.Query).Scan(&f.tsquery); err != nil {
+			return nil, err
 		}
-		page.Items = append(page.Items, c)
-		return nil
-	})
+	}
+	q, args, sort, sortName, limit, err := db.contactQuery(f)
+	if err != nil {
+		return nil, err
+	}
+	page, err := db.contactPage(ctx, q, args, sort, sortName, f.Desc, limit)
 	if err != nil {
 		return nil, err
 	}
 	return page, completeContacts(ctx, db, page.Items)
 }
 
-// EachContact calls fn for each contact of one page in order (without
-// tags, values and identities); after the last it calls fn(nil, cursor)
-// when there is a next page.
-func (db *DB) EachContact(ctx context.Context, f ContactFilter, fn func(c *contacts.Contact, next *string) error) error {
-	q, args, sort, sortName, limit, err := db.contactQuery(f)
-	if err != nil {
-		return err
-	}
+// contactPage reads a page's rows (the connection is free again when it
+// returns, for completing them).
+func (db *DB) contactPage(ctx context.Context, q string, args []any, sort listSort, sortName string, desc bool, limit int) (*ContactPage, error) {
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	n := 0
-	var last *contacts.Contact
+	page := &ContactPage{Items: []*contacts.Contact{}}
 	var lastKey string
 	for rows.Next() {
 		key, keyText := sortKeyHolder(sort.kind)
 		c, err := scanContact(rows, key)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if n == limit {
-			next := cursor{Sort: sortName, Desc: f.Desc, Key: lastKey, ID: last.ID}.encode()
-			return fn(nil, &next)
+		if len(page.Items) == limit { // the extra row: there is a next page
+			next := cursor{Sort: sortName, Desc: desc, Key: lastKey, ID: page.Items[len(page.Items)-1].ID}.encode()
+			page.NextCursor = &next
+			break
 		}
-		if err := fn(c, nil); err != nil {
-			return err
-		}
-		n, last, lastKey = n+1, c, keyText()
+		page.Items = append(page.Items, c)
+		lastKey = keyText()
 	}
-	return rows.Err()
+	return page, rows.Err()
 }
 
 // contactQuery is a page's SQL: limit+1 rows, the extra one telling there
@@ -102,68 +104,21 @@ func (db *DB) EachContact(ctx context.Context, f ContactFilter, fn func(c *conta
 // does not grow with how many contacts match: a million contacts answer
 // as fast as a thousand. Ordered by name, every match is read and sorted.
 func (db *DB) contactQuery(f ContactFilter) (q string, args []any, sort listSort, sortName string, limit int, err error) {
-	sortName = f.Sort
-	if sortName == "" {
-		sortName = "name"
-	}
+	sortName = cmp.Or(f.Sort, "name")
 	sort, ok := contactSorts[sortName]
 	if !ok {
 		return "", nil, sort, "", 0, apperr.Field("sort", "sort.invalid")
 	}
-	limit = f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
+	limit = cmp.Or(f.Limit, 50)
 	var keyArgs []any
 	if f.Cursor != "" {
 		if keyArgs, err = decodeCursor(f.Cursor, sort, sortName, f.Desc); err != nil {
 			return "", nil, sort, "", 0, err
 		}
 	}
-	dir, cmp := "ASC", ">"
+	dir := "ASC"
 	if f.Desc {
-		dir, cmp = "DESC", "<"
-	}
-	// filters are the conditions on contact c besides the quick search;
-	// idCol is the column the keyset compares ids on.
-	filters := func(idCol string) (string, []any) {
-		var where []string
-		var fa []any
-		add := func(cond string, a ...any) {
-			where = append(where, cond)
-			fa = append(fa, a...)
-		}
-		if !f.AllLists {
-			if len(f.ListIDs) == 0 {
-				add("FALSE")
-			} else {
-				add("c.list_id IN ("+placeholders(len(f.ListIDs))+")", int64Args(f.ListIDs)...)
-			}
-		}
-		if f.ManagedBy != 0 {
-			add("c.id IN (SELECT mc.contact_id FROM contact_managers mc WHERE mc.principal_id = ?)", f.ManagedBy)
-		}
-		if f.Except != 0 {
-			add("c.id <> ?", f.Except)
-		}
-		for _, t := range f.TagIDs {
-			add("EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag_id = ?)", t)
-		}
-		for _, c := range f.Conditions {
-			cond, a := db.conditionSQL(c)
-			add(cond, a...)
-		}
-		switch {
-		case keyArgs == nil:
-		case sort.kind == 'i':
-			add(idCol+" "+cmp+" ?", keyArgs...)
-		default:
-			add("("+sort.column+", c.id) "+cmp+" (?, ?)", keyArgs...)
-		}
-		if len(where) == 0 {
-			return "TRUE", nil
-		}
-		return strings.Join(where, " AND "), fa
+		dir = "DESC"
 	}
 	order := sort.column + " " + dir
 	if sort.kind != 'i' {
@@ -172,15 +127,24 @@ func (db *DB) contactQuery(f ContactFilter) (q string, args []any, sort listSort
 	head := "SELECT " + contactColumns + ", " + sort.column + contactFrom + " WHERE "
 	tail := " ORDER BY " + order + " LIMIT ?"
 	query := strings.TrimSpace(f.Query)
-	sources := db.contactSources(query, f.Phone, f.Only == "merge")
+	sources := db.contactSources(query, f.tsquery, f.Phone, f.Only == "merge")
 	switch {
+	case query == "" && f.ManagedBy != 0:
+		// My Contacts: from the agent's own contacts (CROSS JOIN keeps
+		// SQLite to that order), never a walk of every contact by name.
+		managed := f
+		managed.ManagedBy = 0
+		cond, fa := db.contactFilters(managed, sort, keyArgs, "c.id")
+		return "SELECT " + contactColumns + ", " + sort.column + ` FROM contact_managers mc CROSS JOIN contacts c
+			JOIN lists l ON l.id = c.list_id WHERE mc.principal_id = ? AND c.id = mc.contact_id AND ` + cond + tail,
+			append(append([]any{f.ManagedBy}, fa...), limit+1), sort, sortName, limit, nil
 	case query == "":
-		cond, fa := filters("c.id")
+		cond, fa := db.contactFilters(f, sort, keyArgs, "c.id")
 		return head + cond + tail, append(fa, limit+1), sort, sortName, limit, nil
 	case sort.kind == 'i':
 		var branches []string
 		for _, src := range sources {
-			cond, fa := filters(src.idCol)
+			cond, fa := db.contactFilters(f, sort, keyArgs, src.idCol)
 			branches = append(branches, "SELECT id FROM (SELECT "+src.idCol+" AS id FROM "+src.from+" WHERE "+src.where+
 				" AND "+cond+" ORDER BY "+src.idCol+" "+dir+" LIMIT ?) b")
 			args = append(append(append(args, src.args...), fa...), limit+1)
@@ -192,10 +156,57 @@ func (db *DB) contactQuery(f ContactFilter) (q string, args []any, sort listSort
 			parts = append(parts, "SELECT "+src.idCol+" FROM "+src.from+" WHERE "+src.where)
 			args = append(args, src.args...)
 		}
-		cond, fa := filters("c.id")
+		cond, fa := db.contactFilters(f, sort, keyArgs, "c.id")
 		return head + "c.id IN (" + strings.Join(parts, " UNION ") + ") AND " + cond + tail,
 			append(append(args, fa...), limit+1), sort, sortName, limit, nil
 	}
+}
+
+// contactFilters are a search's conditions on contact c besides the quick
+// search: its lists, My Contacts, tags, advanced conditions, and where the
+// page starts (keyArgs, from the cursor), the id compared on idCol.
+func (db *DB) contactFilters(f ContactFilter, sort listSort, keyArgs []any, idCol string) (string, []any) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if !f.AllLists {
+		if len(f.ListIDs) == 0 {
+			add("FALSE")
+		} else {
+			add("c.list_id IN ("+placeholders(len(f.ListIDs))+")", int64Args(f.ListIDs)...)
+		}
+	}
+	if f.ManagedBy != 0 {
+		add("c.id IN (SELECT mc.contact_id FROM contact_managers mc WHERE mc.principal_id = ?)", f.ManagedBy)
+	}
+	if f.Except != 0 {
+		add("c.id <> ?", f.Except)
+	}
+	for _, t := range f.TagIDs {
+		add("EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag_id = ?)", t)
+	}
+	for _, c := range f.Conditions {
+		cond, a := db.conditionSQL(c)
+		add(cond, a...)
+	}
+	after := ">"
+	if f.Desc {
+		after = "<"
+	}
+	switch {
+	case keyArgs == nil:
+	case sort.kind == 'i':
+		add(idCol+" "+after+" ?", keyArgs...)
+	default:
+		add("("+sort.column+", c.id) "+after+" (?, ?)", keyArgs...)
+	}
+	if len(where) == 0 {
+		return "TRUE", nil
+	}
+	return strings.Join(where, " AND "), args
 }
 
 // contactSource is one way a quick search finds contacts: rows of from
@@ -215,7 +226,7 @@ type contactSource struct {
 //   - the identities that are q (an email, a chat visitor, a handle).
 //
 // With namesOnly (the merge dialog) the company does not count.
-func (db *DB) contactSources(q, phonePrefix string, namesOnly bool) []contactSource {
+func (db *DB) contactSources(q, tsquery, phonePrefix string, namesOnly bool) []contactSource {
 	var out []contactSource
 	lower := strings.ToLower(q)
 	switch {
@@ -224,20 +235,15 @@ func (db *DB) contactSources(q, phonePrefix string, namesOnly bool) []contactSou
 		out = append(out, contactSource{from: "contacts c", where: "c.email <> '' AND c.email = ?", idCol: "c.id",
 			args: []any{lower}})
 	case db.dialect == Postgres:
-		// The same parser as the indexed text (an email stays one word);
-		// the last word is also a prefix. The expression is the index's
-		// (migration 00011).
-		tsq := `to_tsquery('simple', (SELECT coalesce(string_agg(quote_literal(v.lexeme) ||
-			CASE WHEN v.positions @> ARRAY[m.last] AND length(v.lexeme) >= 2 THEN ':*' ELSE '' END, ' & '), '')
-			FROM unnest(to_tsvector('simple', ?)) v,
-				(SELECT max(p) AS last FROM unnest(to_tsvector('simple', ?)) u, unnest(u.positions) p) m))`
-		where := `to_tsvector('simple', c.first_name || ' ' || c.last_name || ' ' || c.company || ' ' || c.email) @@ ` + tsq
-		args := []any{q, q}
-		if namesOnly { // the index finds the candidates, this drops those found by company only
-			where += ` AND to_tsvector('simple', c.first_name || ' ' || c.last_name || ' ' || c.email) @@ ` + tsq
-			args = append(args, q, q)
+		if tsquery == "" { // nothing to look for (only punctuation)
+			break
 		}
-		out = append(out, contactSource{from: "contacts c", where: where, idCol: "c.id", args: args})
+		lit := "CAST('" + strings.ReplaceAll(tsquery, "'", "''") + "' AS tsquery)"
+		where := `c.search_vector @@ ` + lit
+		if namesOnly { // the index finds the candidates, this drops those found by company only
+			where += ` AND to_tsvector('simple', c.first_name || ' ' || c.last_name || ' ' || c.email) @@ ` + lit
+		}
+		out = append(out, contactSource{from: "contacts c", where: where, idCol: "c.id"})
 	default:
 		if terms := searchTerms(q); len(terms) > 0 {
 			match := make([]string, len(terms))
@@ -269,6 +275,15 @@ func (db *DB) contactSources(q, phonePrefix string, namesOnly bool) []contactSou
 	}
 	return out
 }
+
+// pgTSQuery is what a user typed (its two parameters) as a full-text
+// query: the same parser as the indexed text (an email stays one word),
+// every word whole and the last one, from 2 letters, also as a prefix.
+// The indexed text is migration 00011's contacts.search_vector.
+const pgTSQuery = `to_tsquery('simple', (SELECT coalesce(string_agg(quote_literal(v.lexeme) ||
+	CASE WHEN v.positions @> ARRAY[m.last] AND length(v.lexeme) >= 2 THEN ':*' ELSE '' END, ' & '), '')
+	FROM unnest(to_tsvector('simple', ?)) v,
+		(SELECT max(p) AS last FROM unnest(to_tsvector('simple', ?)) u, unnest(u.positions) p) m))`
 
 // isEmail reports whether q is a whole email address (searched exactly,
 // by its index).

@@ -12,7 +12,7 @@ CREATE TABLE list_agents (
     principal_id INTEGER NOT NULL REFERENCES principals (id) ON DELETE CASCADE,
     access       TEXT NOT NULL DEFAULT 'read' CHECK (access IN ('read', 'edit')),
     PRIMARY KEY (list_id, principal_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX list_agents_principal ON list_agents (principal_id);
 
 -- A list's custom fields, in their order. key names a field in the API
@@ -90,13 +90,13 @@ CREATE TABLE contact_values (
     field_id   INTEGER NOT NULL REFERENCES list_fields (id) ON DELETE CASCADE,
     value      TEXT NOT NULL,
     PRIMARY KEY (contact_id, field_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE contact_tags (
     contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
     tag_id     INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
     PRIMARY KEY (contact_id, tag_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX contact_tags_tag ON contact_tags (tag_id, contact_id);
 
 -- The channel identities of a contact (a WhatsApp id, a phone number, an
@@ -108,7 +108,7 @@ CREATE TABLE contact_identities (
     kind       TEXT NOT NULL CHECK (kind IN ('whatsapp', 'phone', 'email', 'chat', 'openchannel')),
     value      TEXT NOT NULL,
     PRIMARY KEY (kind, value)
-);
+) WITHOUT ROWID;
 CREATE INDEX contact_identities_contact ON contact_identities (contact_id);
 
 -- Who managed a contact (edited it, or served one of its interactions): an
@@ -118,7 +118,7 @@ CREATE TABLE contact_managers (
     contact_id   INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
     managed_at   TIMESTAMP NOT NULL,
     PRIMARY KEY (principal_id, contact_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX contact_managers_contact ON contact_managers (contact_id);
 
 -- Merges: the contact that was merged (deleted) as it was, into which one.
@@ -157,7 +157,7 @@ CREATE TABLE contact_import_rejects (
     line      INTEGER NOT NULL,
     reasons   TEXT NOT NULL,
     PRIMARY KEY (import_id, line)
-);
+) WITHOUT ROWID;
 
 -- Each interaction's contact, and the contact-manager trigger of an
 -- account: create a contact for an unknown subject in its default list.
