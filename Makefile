@@ -1,6 +1,7 @@
 # Switchboard — build, run and test.
 #   make run    build everything and start the server on SQLite with demo data
 #   make test   the whole test suite (installs what it needs)
+#   make bench  load tests on SQLite and PostgreSQL; writes docs/benchmarks.md
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
@@ -11,7 +12,7 @@ BIN     := bin/switchboard
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: build run web web-deps e2e-deps test test-go test-web test-e2e test-deps chromium postgresql clean
+.PHONY: build run web web-deps e2e-deps test test-go test-web test-e2e test-deps chromium postgresql bench clean
 
 ## build: the web app, then the binary with the web app embedded
 build: web
@@ -65,6 +66,17 @@ test-web: web-deps
 test-e2e: build e2e-deps chromium
 	$(GO) build -tags e2e -trimpath -o bin/switchboard-e2e ./cmd/switchboard
 	cd e2e && npx playwright test
+
+## bench: chat-steady and ws-scale on SQLite and on a throwaway PostgreSQL
+## cluster (internal/testpg), each on a fresh server; the results go to
+## docs/benchmarks.md and bin/bench.json. Not part of `make test`. It takes
+## long (set-up signs in 12,000 agents, two argon2 hashes each): about
+## 40 minutes on 2 cores. BENCH_FLAGS adds flags (switchboard bench -h).
+BENCH_FLAGS ?=
+bench: postgresql
+	$(GO) build -trimpath -o bin/switchboard-bench ./cmd/switchboard
+	./bin/switchboard-bench bench --scenario chat-steady,ws-scale --db sqlite,testpg \
+		--json bin/bench.json --markdown docs/benchmarks.md $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin web/dist/assets web/dist/index.html e2e/test-results

@@ -389,6 +389,18 @@ func (e *Engine) LoggedIn() []int64 {
 	return out
 }
 
+// ActiveQueues are a logged-in agent's active queues with his penalties
+// (nil when he is not logged in). It takes no lock (see Engine.working), so
+// a request's access check never waits for a routing decision; the map is
+// shared: read it only.
+func (e *Engine) ActiveQueues(agentID int64) map[int64]int {
+	m := e.working.Load()
+	if m == nil {
+		return nil
+	}
+	return (*m)[agentID]
+}
+
 // Works reports whether a logged-in agent works a queue now. It takes no
 // lock (see Engine.working), so the realtime hub may call it at any time.
 func (e *Engine) Works(agentID, queueID int64) bool {

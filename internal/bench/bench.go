@@ -53,10 +53,11 @@ type Options struct {
 	Grace            time.Duration
 	SetupConcurrency int
 
-	JSON       string // write the results here
-	Markdown   string // update the results section of this file
-	CPUProfile string // the server's CPU profile during the measured window
-	MemProfile string // the server's heap at the end of the measured window
+	JSON         string // write the results here
+	Markdown     string // update the results section of this file
+	CPUProfile   string // the server's CPU profile during the measured window
+	MemProfile   string // the server's heap at the end of the measured window
+	MutexProfile string // the server's lock contention during the measured window
 
 	Command string    // the command line, for the record
 	Out     io.Writer // progress and tables
@@ -133,6 +134,7 @@ Flags:
 	fs.StringVar(&o.Markdown, "markdown", "", "update the results section of this Markdown file (docs/benchmarks.md)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the server's CPU profile over the measured window to this file (own server only)")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "write the server's heap profile at the end of the measured window to this file (own server only)")
+	fs.StringVar(&o.MutexProfile, "mutexprofile", "", "write the server's lock contention over the measured window to this file (own server only)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -160,8 +162,8 @@ func (o *Options) validate() error {
 		if o.AdminPassword == "" {
 			return errors.New("bench: --url needs --admin-password (or SWITCHBOARD_ADMIN_PASSWORD)")
 		}
-		if o.CPUProfile != "" || o.MemProfile != "" {
-			return errors.New("bench: --cpuprofile and --memprofile need the bench's own server (no --url)")
+		if o.CPUProfile != "" || o.MemProfile != "" || o.MutexProfile != "" {
+			return errors.New("bench: --cpuprofile, --memprofile and --mutexprofile need the bench's own server (no --url)")
 		}
 		o.DBs = []string{"url"}
 	}
@@ -273,26 +275,27 @@ func runOne(ctx context.Context, o Options, scenario, db string) (*Report, error
 	}
 	rep.SetupSeconds = time.Since(setupStart).Seconds()
 
-	profiles := profilePaths(o, scenario, db)
+	prof := profilePaths(o, scenario, db)
 	var errs Errors
 	switch scenario {
 	case "chat-steady":
-		err = chatSteady(ctx, o, t, hc, st, duration, profiles, rep, &errs)
+		err = chatSteady(ctx, o, t, hc, st, duration, prof, rep, &errs)
 	case "ws-scale":
-		err = wsScale(ctx, o, t, st, duration, profiles, rep, &errs)
+		err = wsScale(ctx, o, t, st, duration, prof, rep, &errs)
 	}
 	if err != nil {
 		return nil, err
 	}
 	rep.Errors = errs.Map()
 	if lt, ok := t.(*child); ok {
-		rep.Server.LogWarnings, rep.Server.LogErrors, rep.Server.FirstErrors = lt.stderr.counts()
+		sv := &rep.Server
+		sv.LogWarnings, sv.LogErrors, sv.LogAbandoned, sv.FirstErrors = lt.stderr.counts()
 	}
 	return rep, nil
 }
 
 func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *site, duration time.Duration,
-	profiles [2]string, rep *Report, errs *Errors) error {
+	prof profiles, rep *Report, errs *Errors) error {
 	oo := o
 	oo.Duration = duration
 	plan, err := planChat(oo)
@@ -314,12 +317,19 @@ func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *s
 			acceptSent: map[int64]time.Time{}}
 		return nil
 	})
+	defer func() {
+		for _, d := range desks {
+			if d != nil {
+				d.conn.CloseNow()
+			}
+		}
+	}()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(o.Out, "  driving: %g chats/s, %d messages each over %s, for %s (+%s grace)\n", plan.rate,
 		plan.perChat, o.ChatLength, plan.duration, plan.grace)
-	w, err := openWindow(ctx, t, profiles[0])
+	w, err := openWindow(ctx, t, prof)
 	if err != nil {
 		return err
 	}
@@ -342,22 +352,19 @@ func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *s
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if err := w.close(ctx, rep, profiles[1]); err != nil {
+	if err := w.close(ctx, rep, prof); err != nil {
 		return err
 	}
-	for _, d := range desks {
-		d.conn.CloseNow()
-	}
-	readers.Wait()
+	readers.Wait() // their reads end with run
 	customers.Wait()
 	rep.Chat = r.result(plan.duration)
 	return nil
 }
 
-func wsScale(ctx context.Context, o Options, t target, st *site, hold time.Duration, profiles [2]string,
+func wsScale(ctx context.Context, o Options, t target, st *site, hold time.Duration, prof profiles,
 	rep *Report, errs *Errors) error {
 	fmt.Fprintf(o.Out, "  opening %d desktop sockets, then holding them %s\n", len(st.agents), hold)
-	w, err := openWindow(ctx, t, profiles[0])
+	w, err := openWindow(ctx, t, prof)
 	if err != nil {
 		return err
 	}
@@ -367,7 +374,7 @@ func wsScale(ctx context.Context, o Options, t target, st *site, hold time.Durat
 	}
 	defer closeAll() // after the window: the heap profile shows the sockets
 	rep.Sockets = res
-	return w.close(ctx, rep, profiles[1])
+	return w.close(ctx, rep, prof)
 }
 
 // runPrefix makes this run's names unique, so runs can share a database.
@@ -377,9 +384,12 @@ func runPrefix() string {
 	return "bench" + hex.EncodeToString(b)
 }
 
-// profilePaths names the CPU and heap profiles of one run: the given
-// names, with the scenario and database added when there are several runs.
-func profilePaths(o Options, scenario, db string) [2]string {
+// profiles are the files a run writes its server's profiles to ("": none).
+type profiles struct{ cpu, mem, mutex string }
+
+// profilePaths names the profiles of one run: the given names, with the
+// scenario and database added when there are several runs.
+func profilePaths(o Options, scenario, db string) profiles {
 	name := func(p string) string {
 		if p == "" || len(o.Scenarios)*len(o.DBs) == 1 {
 			return p
@@ -393,7 +403,7 @@ func profilePaths(o Options, scenario, db string) [2]string {
 		ext := filepath.Ext(p)
 		return strings.TrimSuffix(p, ext) + "-" + scenario + "-" + kind + ext
 	}
-	return [2]string{name(o.CPUProfile), name(o.MemProfile)}
+	return profiles{name(o.CPUProfile), name(o.MemProfile), name(o.MutexProfile)}
 }
 
 // startTarget starts the bench's server on a database (or takes the
@@ -472,15 +482,20 @@ type window struct {
 
 // openWindow reads the starting figures, starts a new peak-RSS window and
 // the CPU profile (when asked).
-func openWindow(ctx context.Context, t target, cpuProfile string) (*window, error) {
+func openWindow(ctx context.Context, t target, prof profiles) (*window, error) {
 	w := &window{t: t, load0: loadAvg(), maxRSS: make(chan int64, 1), stopRSS: make(chan struct{})}
 	// What set-up left (the password hashes' memory) is returned first, so
 	// the window's peak is the run's own.
 	if err := settle(ctx, t); err != nil {
 		return nil, err
 	}
-	if cpuProfile != "" {
-		if err := t.control("cpuprofile " + absPath(cpuProfile)); err != nil {
+	if prof.cpu != "" {
+		if err := t.control("cpuprofile " + absPath(prof.cpu)); err != nil {
+			return nil, err
+		}
+	}
+	if prof.mutex != "" {
+		if err := t.control("mutexprofile"); err != nil {
 			return nil, err
 		}
 	}
@@ -516,7 +531,7 @@ func (w *window) sampleRSS(ctx context.Context) {
 }
 
 // close reads the ending figures into the report and writes the profiles.
-func (w *window) close(ctx context.Context, rep *Report, memProfile string) error {
+func (w *window) close(ctx context.Context, rep *Report, prof profiles) error {
 	u, err := w.t.usage(ctx)
 	if err != nil {
 		return err
@@ -549,8 +564,13 @@ func (w *window) close(ctx context.Context, rep *Report, memProfile string) erro
 	if err := w.t.control("stopcpuprofile"); err != nil && !errors.Is(err, errNoControl) {
 		return err
 	}
-	if memProfile != "" {
-		if err := w.t.control("heapprofile " + absPath(memProfile)); err != nil {
+	if prof.mem != "" {
+		if err := w.t.control("heapprofile " + absPath(prof.mem)); err != nil {
+			return err
+		}
+	}
+	if prof.mutex != "" {
+		if err := w.t.control("mutexprofile " + absPath(prof.mutex)); err != nil {
 			return err
 		}
 	}

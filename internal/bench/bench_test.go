@@ -103,6 +103,25 @@ http_requests_total{code="200"} 7
 	}
 }
 
+func TestChatPacingGivesTheMessageRate(t *testing.T) {
+	cases := []struct {
+		rate, messages float64
+		perChat        int
+		interval       time.Duration
+	}{
+		{200, 1000, 5, 2 * time.Second}, // the issue's scale over 10 s chats
+		{10, 15, 2, 5 * time.Second},    // 1.5 rounds up
+		{100, 0, 1, 10 * time.Second},   // every chat writes at least once
+	}
+	for _, c := range cases {
+		p, err := planChat(Options{Rate: c.rate, MessagesRate: c.messages, ChatLength: 10 * time.Second,
+			Duration: time.Minute, Grace: 4 * time.Second})
+		if err != nil || p.perChat != c.perChat || p.interval != c.interval || p.replyByLimit != 2*time.Second {
+			t.Errorf("%g chats/s, %g messages/s: %+v %v", c.rate, c.messages, p, err)
+		}
+	}
+}
+
 func TestFlags(t *testing.T) {
 	cases := []struct {
 		args []string
@@ -166,36 +185,43 @@ func TestReportTableSaysWhatWasMeasured(t *testing.T) {
 	}
 }
 
-func TestMarkdownSectionIsReplacedAndTheRestKept(t *testing.T) {
+func TestMarkdownKeepsTheHandWrittenTextAndTheOtherScenarios(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "benchmarks.md")
-	res := &Results{Command: "switchboard bench --db sqlite,testpg", Machine: Machine{CPUs: 2, CPUModel: "AMD EPYC",
-		MemoryMiB: 23000, GoVersion: "go1.26", Date: "2026-01-01 09:00 UTC"}}
+	machine := Machine{CPUs: 2, CPUModel: "AMD EPYC", MemoryMiB: 23000, GoVersion: "go1.26", Date: "2026-01-01 09:00 UTC"}
 	pg := sampleReport()
 	pg.Database = "postgresql"
-	res.Runs = []*Report{sampleReport(), pg}
-	if err := updateMarkdown(path, res); err != nil {
+	sockets := &Report{Scenario: "ws-scale", Database: "sqlite", Params: Params{Agents: 5000},
+		Sockets: &SocketResult{Sockets: 5000, Opened: 5000, RSSBefore: 50 << 20, RSSAfter: 270 << 20, BytesPerSocket: 46000}}
+	first := &Results{Command: "switchboard bench --scenario chat-steady,ws-scale", Machine: machine,
+		Runs: []*Report{sampleReport(), pg, sockets}}
+	hand := "# Benchmarks\n\nWritten by hand.\n\n" + markdownBegin + "\nNot run yet.\n" + markdownEnd + "\n\n## Profiles\n\nAlso by hand.\n"
+	if err := os.WriteFile(path, []byte(hand), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := updateMarkdown(path, first); err != nil {
+		t.Fatal(err)
+	}
+	// A later run of one scenario replaces its block only.
+	machine.Date = "2026-02-02 10:00 UTC"
+	again := sampleReport()
+	again.Chat.CustomerToAgent.P50 = 1.25
+	if err := updateMarkdown(path, &Results{Command: "switchboard bench --scenario chat-steady", Machine: machine,
+		Runs: []*Report{again}}); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	hand := "# Benchmarks\n\nWritten by hand.\n\n"
-	if err := os.WriteFile(path, []byte(hand+string(b[len("# Benchmarks\n\n"):])+"\n## Profiles\n\nAlso by hand.\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res.Machine.Date = "2026-02-02 10:00 UTC"
-	if err := updateMarkdown(path, res); err != nil {
-		t.Fatal(err)
-	}
-	b, _ = os.ReadFile(path)
 	md := string(b)
-	for _, want := range []string{"Written by hand.", "## Profiles\n\nAlso by hand.", "2026-02-02 10:00 UTC",
-		"switchboard bench --db sqlite,testpg", "2 CPUs (`nproc`), AMD EPYC", "### chat-steady",
-		"|  | sqlite | postgresql |", "| customer → agent | p50 2.50"} {
+	for _, want := range []string{"Written by hand.", "## Profiles\n\nAlso by hand.",
+		"### chat-steady\n\n2026-02-02 10:00 UTC, produced by:\n\n```sh\nswitchboard bench --scenario chat-steady\n```",
+		"2 CPUs (`nproc`), AMD EPYC", "|  | sqlite |\n", "| customer → agent | p50 1.25",
+		"### ws-scale\n\n2026-01-01 09:00 UTC", "| RSS | 50 MiB before, 270 MiB after: 44.9 KiB per socket |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("missing %q in\n%s", want, md)
 		}
 	}
-	if strings.Contains(md, "2026-01-01") || strings.Count(md, markdownBegin) != 1 {
-		t.Errorf("old section kept:\n%s", md)
+	if strings.Contains(md, "Not run yet") || strings.Count(md, markdownBegin) != 1 || strings.Count(md, "### chat-steady") != 1 ||
+		strings.Index(md, "### chat-steady") > strings.Index(md, "### ws-scale") {
+		t.Errorf("blocks:\n%s", md)
 	}
 }
 

@@ -82,6 +82,7 @@ type chatRun struct {
 	errs                                       *Errors
 
 	chatsStarted, chatsAssigned, chatsClosed      atomic.Int64
+	startsPending, startsSkipped                  atomic.Int64
 	acceptsSent, acceptConflicts, offersWithdrawn atomic.Int64
 	deskFrames, widgetFrames                      atomic.Int64
 	steadyCustSends                               atomic.Int64
@@ -354,6 +355,7 @@ func (r *chatRun) customer(drive, run context.Context, n int, w website) {
 	_, err := doJSON(run, r.hc, "POST", r.base+"/api/v1/widget/chats?"+q.Encode(), h, map[string]any{
 		"fields": map[string]string{"name": "Customer " + strconv.Itoa(n), "email": "c" + strconv.Itoa(n) + "@bench.example"},
 	}, &started)
+	r.startsPending.Add(-1)
 	if err != nil {
 		if run.Err() == nil {
 			r.errs.Add(errorKind("chat start", err))
@@ -531,7 +533,8 @@ func (r *chatRun) result(elapsed time.Duration) *ChatResult {
 	res := &ChatResult{
 		CustomerToAgent: r.custToAgent.Summary(), AgentToCustomer: r.agentToCust.Summary(),
 		ChatToOffer: r.offerLatency(), AcceptToAssigned: r.acceptToAssigned.Summary(),
-		ChatsStarted: r.chatsStarted.Load(), ChatsAssigned: r.chatsAssigned.Load(), ChatsClosed: r.chatsClosed.Load(),
+		ChatsStarted: r.chatsStarted.Load(), ChatsSkipped: r.startsSkipped.Load(), ChatsAssigned: r.chatsAssigned.Load(),
+		ChatsClosed: r.chatsClosed.Load(),
 		AcceptsSent: r.acceptsSent.Load(), AcceptConflicts: r.acceptConflicts.Load(),
 		OffersWithdrawn:  r.offersWithdrawn.Load(),
 		CustomerMessages: r.messageCounts(r.custMsgs), AgentMessages: r.messageCounts(r.agentMsgs),
@@ -585,6 +588,15 @@ func (r *chatRun) driveChats(drive, run context.Context, sites []website, wg *sy
 		if drive.Err() != nil {
 			return
 		}
+		// A server that has fallen far behind is not sent ever more
+		// customers at once: each waiting one holds a connection, and
+		// thousands of them would exhaust the server's file descriptors
+		// rather than show its throughput. The skipped ones are counted.
+		if r.startsPending.Load() >= r.maxPendingStarts() {
+			r.startsSkipped.Add(1)
+			continue
+		}
+		r.startsPending.Add(1)
 		wg.Add(1)
 		go func(n int) {
 			defer wg.Done()
@@ -592,6 +604,12 @@ func (r *chatRun) driveChats(drive, run context.Context, sites []website, wg *sy
 		}(n)
 	}
 }
+
+// backlogSeconds is how many seconds' worth of new chats may wait at once
+// for the server's answer (at least 100 chats).
+const backlogSeconds = 5
+
+func (r *chatRun) maxPendingStarts() int64 { return max(100, int64(backlogSeconds*r.plan.rate)) }
 
 // errKinds turns error kinds into a sorted one-line summary.
 func errKinds(m map[string]int64) string {

@@ -34,6 +34,8 @@ func IsChild() bool { return os.Getenv(childEnv) != "" }
 //	cpuprofile FILE   start a CPU profile
 //	stopcpuprofile    stop it (the file is complete)
 //	heapprofile FILE  write a heap profile
+//	mutexprofile      start sampling lock contention
+//	mutexprofile FILE write what was sampled (and stop)
 //	freemem           collect garbage and return free memory to the OS
 //
 // It shuts down gracefully when its standard input ends or on SIGTERM.
@@ -106,6 +108,8 @@ func obeyCommands(stdin io.Reader, stdout io.Writer) {
 			}
 		case "heapprofile":
 			err = writeHeapProfile(arg)
+		case "mutexprofile":
+			err = mutexProfile(arg)
 		case "freemem":
 			runtime.GC()
 			debug.FreeOSMemory()
@@ -127,6 +131,25 @@ func writeHeapProfile(path string) error {
 	}
 	runtime.GC() // the profile then shows live memory as of now
 	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// mutexProfile starts sampling contended locks (no file) or writes what
+// was sampled and stops (a file).
+func mutexProfile(path string) error {
+	if path == "" {
+		runtime.SetMutexProfileFraction(10)
+		return nil
+	}
+	defer runtime.SetMutexProfileFraction(0)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("mutex").WriteTo(f, 0); err != nil {
 		f.Close()
 		return err
 	}

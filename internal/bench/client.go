@@ -68,7 +68,16 @@ type session struct {
 	hc     *http.Client
 	cookie string
 	csrf   string
+	// slots hold the requests under way: a browser sends at most
+	// browserConns at once to one server and queues the rest, so an agent
+	// clicking accept on every ringing offer does not open a connection
+	// each.
+	slots chan struct{}
 }
+
+// browserConns is how many requests a browser has under way to one host
+// (HTTP/1.1), as Chromium and Firefox do.
+const browserConns = 6
 
 // loginResult is what matters of POST /auth/login's answer.
 type loginResult struct {
@@ -79,7 +88,7 @@ type loginResult struct {
 // signIn opens a session; when the password must be changed first (a new
 // account with the security suite on) it changes it to next and goes on.
 func signIn(ctx context.Context, hc *http.Client, base, username, password, next string) (*session, error) {
-	s := &session{base: base, hc: hc}
+	s := &session{base: base, hc: hc, slots: make(chan struct{}, browserConns)}
 	var out loginResult
 	resp, err := s.send(ctx, "POST", "/api/v1/auth/login", nil,
 		map[string]string{"username": username, "password": password}, &out)
@@ -110,6 +119,12 @@ func signIn(ctx context.Context, hc *http.Client, base, username, password, next
 // call sends a JSON request with the session and decodes the answer into
 // out (when not nil).
 func (s *session) call(ctx context.Context, method, path string, in, out any) error {
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	h := http.Header{"X-CSRF-Token": {s.csrf}, "Cookie": {s.cookie}}
 	_, err := s.send(ctx, method, path, h, in, out)
 	return err

@@ -53,6 +53,7 @@ type ChatResult struct {
 	AcceptToAssigned Latency `json:"accept_to_assigned"`
 
 	ChatsStarted    int64 `json:"chats_started"`
+	ChatsSkipped    int64 `json:"chats_skipped"` // not started: too many customers already waited for the server
 	ChatsAssigned   int64 `json:"chats_assigned"`
 	ChatsClosed     int64 `json:"chats_closed"`
 	AcceptsSent     int64 `json:"accepts_sent"`
@@ -106,6 +107,7 @@ type ServerResult struct {
 	HeapInuseEnd int64    `json:"heap_inuse_end_bytes"`
 	LogWarnings  int      `json:"log_warnings"`
 	LogErrors    int      `json:"log_errors"`
+	LogAbandoned int      `json:"log_errors_abandoned"` // of the errors: requests the bench gave up at the end
 	FirstErrors  []string `json:"first_log_errors,omitempty"`
 }
 
@@ -214,7 +216,11 @@ func (r *Report) rows() [][2]string {
 		add("agent → customer", "%s", latencyCell(c.AgentToCustomer))
 		add("throughput", "%.1f chats/s; customer msgs %.1f/s (steady %.1f/s); agent msgs %.1f/s",
 			c.ChatsPerSecond, c.CustomerMessagesPerSecond, c.SteadyCustomerMessagesPerSecond, c.AgentMessagesPerSecond)
-		add("chats", "%d started, %d assigned, %d ended by the customer", c.ChatsStarted, c.ChatsAssigned, c.ChatsClosed)
+		chats := fmt.Sprintf("%d started, %d assigned, %d ended by the customer", c.ChatsStarted, c.ChatsAssigned, c.ChatsClosed)
+		if c.ChatsSkipped > 0 {
+			chats += fmt.Sprintf("; %d not started, the server being %d s of new chats behind", c.ChatsSkipped, backlogSeconds)
+		}
+		add("chats", "%s", chats)
 		add("accepts", "%d sent, %d conflicts (ring-all race, expected), %d offers withdrawn before the click",
 			c.AcceptsSent, c.AcceptConflicts, c.OffersWithdrawn)
 		add("customer messages", "%s", countsCell(c.CustomerMessages))
@@ -237,7 +243,12 @@ func (r *Report) rows() [][2]string {
 	add("server memory", "peak RSS %s [%s], RSS at end %s, Go heap at end %s", mib(sv.PeakRSS), sv.PeakRSSFrom,
 		mib(sv.RSSEnd), mib(sv.HeapInuseEnd))
 	if sv.LogErrors+sv.LogWarnings > 0 {
-		add("server log", "%d errors, %d warnings", sv.LogErrors, sv.LogWarnings)
+		line := fmt.Sprintf("%d errors, %d warnings", sv.LogErrors, sv.LogWarnings)
+		if sv.LogAbandoned > 0 {
+			line = fmt.Sprintf("%d errors (%d of them requests the bench gave up when the run ended), %d warnings",
+				sv.LogErrors, sv.LogAbandoned, sv.LogWarnings)
+		}
+		add("server log", "%s", line)
 	}
 	for _, e := range sv.FirstErrors {
 		add("server error", "%s", e)
@@ -299,88 +310,140 @@ func kib(b float64) string { return fmt.Sprintf("%.1f KiB", b/1024) }
 // ---- docs/benchmarks.md
 
 // The generated part of docs/benchmarks.md lies between these markers; the
-// rest of the file (analysis, profiles) is written by hand and kept.
+// rest of the file (analysis, profiles) is written by hand and kept. Inside
+// it, each scenario has its own block, so a run of one scenario replaces
+// its table and keeps the others'.
 const (
 	markdownBegin = "<!-- bench:results:begin (written by switchboard bench --markdown; edit outside) -->"
 	markdownEnd   = "<!-- bench:results:end -->"
+	blockBegin    = "<!-- bench:scenario "
+	blockEnd      = "<!-- bench:scenario:end -->"
 )
 
-// markdownResults renders the latest results: the command, the machine,
-// then one table per scenario with a column per database.
-func markdownResults(res *Results) string {
-	var b strings.Builder
-	m := res.Machine
-	fmt.Fprintf(&b, "Latest results, %s, produced by:\n\n```sh\n%s\n```\n\n", m.Date, res.Command)
-	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %d MiB RAM, %s, %s.\n", m.CPUs, m.CPUModel, m.MemoryMiB, m.GoVersion, m.OS)
-	var scenarios []string
+// markdownBlocks renders one block per scenario of the results: the
+// command, the date and the machine, then a table with a column per
+// database.
+func markdownBlocks(res *Results) (names []string, blocks map[string]string) {
 	byScenario := map[string][]*Report{}
 	for _, r := range res.Runs {
 		if byScenario[r.Scenario] == nil {
-			scenarios = append(scenarios, r.Scenario)
+			names = append(names, r.Scenario)
 		}
 		byScenario[r.Scenario] = append(byScenario[r.Scenario], r)
 	}
-	for _, sc := range scenarios {
-		runs := byScenario[sc]
-		fmt.Fprintf(&b, "\n### %s\n\n|  |", sc)
-		for _, r := range runs {
-			fmt.Fprintf(&b, " %s |", r.Database)
-		}
-		b.WriteString("\n| --- |")
-		for range runs {
-			b.WriteString(" --- |")
-		}
-		b.WriteString("\n")
-		// Rows by label, in the order they first appear: runs may differ
-		// (one has server errors to show, say).
-		var labels []string
-		cells := make([]map[string]string, len(runs))
-		for i, r := range runs {
-			cells[i] = map[string]string{}
-			for _, row := range r.rows() {
-				if _, seen := cells[i][row[0]]; seen {
-					cells[i][row[0]] += "<br>" + row[1]
-					continue
-				}
-				if !slices.Contains(labels, row[0]) {
-					labels = append(labels, row[0])
-				}
-				cells[i][row[0]] = row[1]
+	blocks = map[string]string{}
+	for _, sc := range names {
+		blocks[sc] = markdownBlock(res, sc, byScenario[sc])
+	}
+	return names, blocks
+}
+
+func markdownBlock(res *Results, scenario string, runs []*Report) string {
+	var b strings.Builder
+	m := res.Machine
+	fmt.Fprintf(&b, "%s%s -->\n### %s\n\n", blockBegin, scenario, scenario)
+	fmt.Fprintf(&b, "%s, produced by:\n\n```sh\n%s\n```\n\n", m.Date, res.Command)
+	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %d MiB RAM, %s, %s.\n\n", m.CPUs, m.CPUModel, m.MemoryMiB,
+		m.GoVersion, m.OS)
+	b.WriteString("|  |")
+	for _, r := range runs {
+		fmt.Fprintf(&b, " %s |", r.Database)
+	}
+	b.WriteString("\n| --- |")
+	for range runs {
+		b.WriteString(" --- |")
+	}
+	b.WriteString("\n")
+	// Rows by label, in the order they first appear: runs may differ
+	// (one has server errors to show, say).
+	var labels []string
+	cells := make([]map[string]string, len(runs))
+	for i, r := range runs {
+		cells[i] = map[string]string{}
+		for _, row := range r.rows() {
+			if _, seen := cells[i][row[0]]; seen {
+				cells[i][row[0]] += "<br>" + row[1]
+				continue
 			}
-		}
-		for _, label := range labels {
-			fmt.Fprintf(&b, "| %s |", label)
-			for i := range runs {
-				fmt.Fprintf(&b, " %s |", strings.ReplaceAll(cells[i][label], "|", "\\|"))
+			if !slices.Contains(labels, row[0]) {
+				labels = append(labels, row[0])
 			}
-			b.WriteString("\n")
-		}
-		for _, r := range runs {
-			if r.DBNote != "" {
-				fmt.Fprintf(&b, "\n%s: %s\n", r.Database, r.DBNote)
-			}
+			cells[i][row[0]] = row[1]
 		}
 	}
+	for _, label := range labels {
+		fmt.Fprintf(&b, "| %s |", label)
+		for i := range runs {
+			fmt.Fprintf(&b, " %s |", strings.ReplaceAll(cells[i][label], "|", "\\|"))
+		}
+		b.WriteString("\n")
+	}
+	for _, r := range runs {
+		if r.DBNote != "" {
+			fmt.Fprintf(&b, "\n%s: %s\n", r.Database, r.DBNote)
+		}
+	}
+	b.WriteString(blockEnd + "\n")
 	return b.String()
 }
 
-// updateMarkdown replaces the generated section of a Markdown file (or
-// appends one), keeping everything around it.
+// existingBlocks reads the scenario blocks of a results section, in order.
+func existingBlocks(section string) (names []string, blocks map[string]string) {
+	blocks = map[string]string{}
+	for {
+		i := strings.Index(section, blockBegin)
+		if i < 0 {
+			return names, blocks
+		}
+		j := strings.Index(section[i:], blockEnd)
+		if j < 0 {
+			return names, blocks
+		}
+		block := section[i : i+j+len(blockEnd)]
+		name, _, _ := strings.Cut(strings.TrimPrefix(block, blockBegin), " ")
+		names = append(names, name)
+		blocks[name] = block + "\n"
+		section = section[i+j+len(blockEnd):]
+	}
+}
+
+// updateMarkdown writes the results into a Markdown file's generated
+// section (appending one when there is none): the scenarios that ran
+// replace their blocks, the others' stay.
 func updateMarkdown(path string, res *Results) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	section := markdownBegin + "\n" + markdownResults(res) + markdownEnd
 	text := string(old)
 	i, j := strings.Index(text, markdownBegin), strings.Index(text, markdownEnd)
+	names, blocks := []string(nil), map[string]string{}
+	if i >= 0 && j > i {
+		names, blocks = existingBlocks(text[i:j])
+	}
+	newNames, newBlocks := markdownBlocks(res)
+	for _, n := range newNames {
+		if _, had := blocks[n]; !had {
+			names = append(names, n)
+		}
+		blocks[n] = newBlocks[n]
+	}
+	var b strings.Builder
+	b.WriteString(markdownBegin + "\n")
+	for k, n := range names {
+		if k > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(blocks[n])
+	}
+	b.WriteString(markdownEnd)
 	switch {
 	case i >= 0 && j > i:
-		text = text[:i] + section + text[j+len(markdownEnd):]
+		text = text[:i] + b.String() + text[j+len(markdownEnd):]
 	case text == "":
-		text = "# Benchmarks\n\n" + section + "\n"
+		text = "# Benchmarks\n\n" + b.String() + "\n"
 	default:
-		text = strings.TrimRight(text, "\n") + "\n\n" + section + "\n"
+		text = strings.TrimRight(text, "\n") + "\n\n" + b.String() + "\n"
 	}
 	return os.WriteFile(path, []byte(text), 0o644)
 }

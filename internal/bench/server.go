@@ -247,8 +247,11 @@ type logTail struct {
 	buf      []byte
 	warnings int
 	errors   int
-	first    []string // the first few errors, for the report
-	partial  []byte
+	// abandoned counts the errors that are requests the bench gave up at
+	// the end of a run (the server logs a cancelled request as an error).
+	abandoned int
+	first     []string // the first few other errors, for the report
+	partial   []byte
 }
 
 const logTailBytes = 16 << 10
@@ -270,7 +273,9 @@ func (l *logTail) Write(p []byte) (int, error) {
 		switch {
 		case bytes.Contains(line, []byte("level=ERROR")):
 			l.errors++
-			if len(l.first) < 3 {
+			if bytes.Contains(line, []byte("context canceled")) {
+				l.abandoned++
+			} else if len(l.first) < 3 {
 				l.first = append(l.first, string(line))
 			}
 		case bytes.Contains(line, []byte("level=WARN")):
@@ -292,10 +297,10 @@ func (l *logTail) String() string {
 	return string(b)
 }
 
-func (l *logTail) counts() (warnings, errors int, first []string) {
+func (l *logTail) counts() (warnings, errors, abandoned int, first []string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.warnings, l.errors, append([]string(nil), l.first...)
+	return l.warnings, l.errors, l.abandoned, append([]string(nil), l.first...)
 }
 
 // ---- /proc

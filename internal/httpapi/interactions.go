@@ -33,7 +33,7 @@ func (s *Server) interactionScope(r *http.Request) (store.InteractionScope, erro
 		return store.InteractionScope{All: true}, nil
 	case c.IsAgent():
 		var queues []int64
-		for q := range s.acd.Agent(c.ID()).ActiveQueues {
+		for q := range s.acd.ActiveQueues(c.ID()) {
 			queues = append(queues, q)
 		}
 		slices.Sort(queues)

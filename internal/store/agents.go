@@ -80,7 +80,15 @@ func (db *DB) CreateAgent(ctx context.Context, a *staff.Agent, actor int64) (*st
 }
 
 // nextExtension is one more than the highest numeric extension, from 1001.
+// On PostgreSQL, concurrent creations take turns (a transaction-scoped
+// advisory lock), or two would read the same highest one; SQLite's writers
+// are serialised already.
 func (tx *Tx) nextExtension(ctx context.Context) (string, error) {
+	if tx.db.dialect == Postgres {
+		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('agents.extension'))`); err != nil {
+			return "", err
+		}
+	}
 	rows, err := tx.query(ctx, `SELECT extension FROM agents`)
 	if err != nil {
 		return "", err
