@@ -41,7 +41,10 @@ export default async function globalSetup() {
   const logFile = join(dir, 'server.log');
   const out = openSync(logFile, 'a');
   // The e2e build: the real server on a clock tests can move (see advanceClock).
-  const bin = resolve(process.cwd(), '..', 'bin', 'switchboard-e2e');
+  // E2E_BIN and E2E_WEB_DIR let a developer try his own build (a binary
+  // built with -tags e2e, a `vite build` output) without touching bin/.
+  const bin = process.env.E2E_BIN ?? resolve(process.cwd(), '..', 'bin', 'switchboard-e2e');
+  const webDir = process.env.E2E_WEB_DIR ? { SWITCHBOARD_WEB_DIR: process.env.E2E_WEB_DIR } : {};
   const proc = spawn(bin, ['serve'], {
     env: {
       ...process.env,
@@ -53,6 +56,7 @@ export default async function globalSetup() {
       SWITCHBOARD_SMTP_PORT: String(smtpPort),
       SWITCHBOARD_SMTP_TLS: 'none',
       SWITCHBOARD_LOGIN_RATE: '1000',
+      ...webDir,
     },
     stdio: ['ignore', out, out],
   });
