@@ -3,6 +3,7 @@ package acd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
@@ -10,26 +11,23 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/store"
 )
 
-// rebuild restores the last saved state, then reconciles it with what the
-// database says now (queues, who is logged in, open interactions), since
-// presence and interactions are written just before the routing decision
-// that follows them and a crash can fall in between.
+// rebuild restores the last saved state (the last snapshot, and the
+// commands logged after it replayed at their times), then reconciles it
+// with what the database says now (queues, who is logged in, open
+// interactions), since presence and interactions are written just before
+// the routing decision that follows them and a crash can fall in between.
 func (e *Engine) rebuild(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	raw, err := e.db.RouterSnapshot(ctx)
-	if err != nil {
+	if err := e.replayLog(ctx); err != nil {
 		return err
 	}
-	if raw != nil {
-		var snap routing.Snapshot
-		if err := json.Unmarshal(raw, &snap); err != nil {
-			return err
-		}
-		if err := e.state.Restore(snap); err != nil {
-			return err
-		}
-		e.saved = snap
+	// The replayed state is written as a snapshot at once, so the log
+	// starts afresh and the random source's position is stored before any
+	// command that draws from it is logged.
+	e.base, e.baseID, e.baseAt, e.since = e.state.Snapshot(), e.lastID, e.clock.Now(), nil
+	if err := e.writeSnapshot(ctx, e.base, e.baseID); err != nil {
+		return err
 	}
 	queues, err := e.db.Queues(ctx, "")
 	if err != nil {
@@ -78,9 +76,9 @@ func (e *Engine) rebuild(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, a := range e.state.Snapshot().Agents {
-		if !online[a.ID] {
-			if _, err := e.applyLocked(ctx, routing.Logout{AgentID: a.ID}); err != nil {
+	for _, a := range e.state.AgentIDs() {
+		if !online[a] {
+			if _, err := e.applyLocked(ctx, routing.Logout{AgentID: a}); err != nil {
 				return err
 			}
 		}
@@ -99,6 +97,39 @@ func (e *Engine) rebuild(ctx context.Context) error {
 	}
 	e.arm()
 	e.publishWorking()
+	return nil
+}
+
+// replayLog restores the last snapshot and replays the commands logged
+// after it, in order, at their times.
+func (e *Engine) replayLog(ctx context.Context) error {
+	stored, err := e.db.RouterLog(ctx)
+	if err != nil {
+		return err
+	}
+	if stored.Snapshot != nil {
+		var snap routing.Snapshot
+		if err := json.Unmarshal(stored.Snapshot, &snap); err != nil {
+			return fmt.Errorf("routing snapshot: %w", err)
+		}
+		if err := e.state.Restore(snap); err != nil {
+			return err
+		}
+	}
+	e.lastID = stored.Through
+	for _, c := range stored.Commands {
+		var logged routing.LoggedCommand
+		if err := json.Unmarshal(c.Command, &logged); err != nil {
+			return fmt.Errorf("routing command %d: %w", c.ID, err)
+		}
+		// Only applied commands are logged, so a refusal means this one
+		// decides differently now; refused, it changed nothing, as a
+		// refusal the first time would have: carry on and say so.
+		if err := e.state.Replay(logged); err != nil {
+			e.log.Error("acd: a logged routing command was refused on replay", "id", c.ID, "err", err)
+		}
+		e.lastID = c.ID
+	}
 	return nil
 }
 
@@ -271,9 +302,9 @@ func (e *Engine) RefreshQueues(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, q := range e.state.Snapshot().Queues {
-		if !live[q.ID] {
-			if _, err := e.applyLocked(ctx, routing.RemoveQueue{QueueID: q.ID}); err != nil {
+	for _, q := range e.state.QueueIDs() {
+		if !live[q] {
+			if _, err := e.applyLocked(ctx, routing.RemoveQueue{QueueID: q}); err != nil {
 				return err
 			}
 		}
@@ -382,11 +413,7 @@ func (e *Engine) Staffed(queueID int64) bool {
 func (e *Engine) LoggedIn() []int64 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var out []int64
-	for _, a := range e.state.Snapshot().Agents {
-		out = append(out, a.ID)
-	}
-	return out
+	return e.state.AgentIDs()
 }
 
 // ActiveQueues are a logged-in agent's active queues with his penalties

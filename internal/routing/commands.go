@@ -8,7 +8,8 @@ import (
 
 // Command is one input to the state machine. Every command validates all of
 // its input before it changes anything, which is what lets Apply promise
-// that an error leaves the state as it was.
+// that an error leaves the state as it was. Commands are logged as JSON
+// (commandlog.go): their field names are a stored format.
 type Command interface {
 	apply(s *State) error
 }
@@ -17,17 +18,21 @@ type Command interface {
 // from now on: offers already ringing keep their expiry. A queue's channel
 // may change only while nothing refers to it, since its interactions and
 // the queues that move into it are on its channel.
-type UpsertQueue struct{ Queue Queue }
+type UpsertQueue struct {
+	Queue Queue `json:"queue"`
+}
 
 // RemoveQueue deletes a queue. It is refused while an open interaction is
 // in it or being transferred to it, or another queue moves into it.
-type RemoveQueue struct{ QueueID int64 }
+type RemoveQueue struct {
+	QueueID int64 `json:"queue_id"`
+}
 
 // Login brings an agent into routing, paused or not.
 type Login struct {
-	AgentID     int64
-	Paused      bool
-	PauseReason string
+	AgentID     int64  `json:"agent_id"`
+	Paused      bool   `json:"paused,omitempty"`
+	PauseReason string `json:"pause_reason,omitempty"`
 	AgentConfig
 }
 
@@ -35,8 +40,8 @@ type Login struct {
 // interactions he owns stay his, unless Requeue puts them back in their
 // queues.
 type Logout struct {
-	AgentID int64
-	Requeue bool
+	AgentID int64 `json:"agent_id"`
+	Requeue bool  `json:"requeue,omitempty"`
 }
 
 // Pause stops new offers to an agent and withdraws his queue offers; what he
@@ -44,69 +49,87 @@ type Logout struct {
 // stays: a direct transfer may be made to a paused agent, so pausing must
 // not undo it. Pausing again changes only the reason.
 type Pause struct {
-	AgentID int64
-	Reason  string
+	AgentID int64  `json:"agent_id"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // Resume ends a pause.
-type Resume struct{ AgentID int64 }
+type Resume struct {
+	AgentID int64 `json:"agent_id"`
+}
 
 // Away marks an agent whose sockets are all gone: like a pause for offers
 // (all of them, direct transfers included, since nobody is there to answer),
 // without touching his pause state.
-type Away struct{ AgentID int64 }
+type Away struct {
+	AgentID int64 `json:"agent_id"`
+}
 
 // Back undoes Away.
-type Back struct{ AgentID int64 }
+type Back struct {
+	AgentID int64 `json:"agent_id"`
+}
 
 // UpdateAgent replaces an agent's active queues, capacity and auto-answer
 // (a profile change, a settings change). Offers he may no longer hold are
 // withdrawn; what he owns stays his even above a lowered capacity. A new
 // auto-answer applies to offers made from now on.
 type UpdateAgent struct {
-	AgentID int64
+	AgentID int64 `json:"agent_id"`
 	AgentConfig
 }
 
 // AddToQueue makes a queue active for a logged-in agent (a supervisor's
 // run-time assignment), or changes his penalty in it.
 type AddToQueue struct {
-	AgentID, QueueID int64
-	Penalty          int
+	AgentID int64 `json:"agent_id"`
+	QueueID int64 `json:"queue_id"`
+	Penalty int   `json:"penalty,omitempty"`
 }
 
 // RemoveFromQueue makes a queue inactive for a logged-in agent.
-type RemoveFromQueue struct{ AgentID, QueueID int64 }
+type RemoveFromQueue struct {
+	AgentID int64 `json:"agent_id"`
+	QueueID int64 `json:"queue_id"`
+}
 
 // Enqueue puts a new interaction into a queue. Priority overrides the
 // queue's priority for this interaction.
 type Enqueue struct {
-	InteractionID, QueueID int64
-	Priority               *int
+	InteractionID int64 `json:"interaction_id"`
+	QueueID       int64 `json:"queue_id"`
+	Priority      *int  `json:"priority,omitempty"`
 }
 
 // Accept is an agent taking an interaction he is being offered.
-type Accept struct{ InteractionID, AgentID int64 }
+type Accept struct {
+	InteractionID int64 `json:"interaction_id"`
+	AgentID       int64 `json:"agent_id"`
+}
 
 // Reject is an agent declining an offer.
-type Reject struct{ InteractionID, AgentID int64 }
+type Reject struct {
+	InteractionID int64 `json:"interaction_id"`
+	AgentID       int64 `json:"agent_id"`
+}
 
 // Close ends an interaction, waiting or owned (its agent or the customer
 // closed it). By says who, for the record ("agent", "customer"; "" when
 // the system did).
 type Close struct {
-	InteractionID int64
-	By            string
+	InteractionID int64  `json:"interaction_id"`
+	By            string `json:"by,omitempty"`
 }
 
 // Transfer is the owner (By) handing an interaction to one agent (ToAgent)
 // or to a queue (ToQueue), ringing until Timeout (0: DefaultTransferTimeout).
 // He keeps it until someone accepts.
 type Transfer struct {
-	InteractionID    int64
-	By               int64
-	ToAgent, ToQueue int64
-	Timeout          time.Duration
+	InteractionID int64         `json:"interaction_id"`
+	By            int64         `json:"by"`
+	ToAgent       int64         `json:"to_agent,omitempty"`
+	ToQueue       int64         `json:"to_queue,omitempty"`
+	Timeout       time.Duration `json:"timeout,omitempty"`
 }
 
 // Tick processes every deadline that has come (offers ringing out,

@@ -30,7 +30,9 @@ import (
 // and that the effects tell exactly what changed: replaying them gives the
 // state's offers and owners. A failed command must change nothing. After a
 // restart (snapshot through JSON into a fresh state), the state from before
-// keeps receiving every command and must decide exactly as the restored one.
+// keeps receiving every command and must decide exactly as the restored one;
+// half the restarts go through the command log instead (the last snapshot
+// and the commands logged since, replayed at their times).
 //
 // ROUTING_SEED=n replays one sequence; ROUTING_SEQUENCES=n runs more or
 // fewer (-short and -race run 300).
@@ -91,6 +93,12 @@ type sim struct {
 	// every command: the restored one must decide exactly as it does.
 	shadow *State
 
+	// The owner's log: the snapshot last taken (JSON) and every command
+	// applied since (JSON), as the engine persists them. A restart goes
+	// either through a fresh snapshot or through this log.
+	logBase string
+	log     []string
+
 	counts map[string]int
 }
 
@@ -99,6 +107,7 @@ func newSim(t *testing.T, seed uint64) *sim {
 	m := &sim{t: t, seed: seed, r: rand.New(rand.NewPCG(seed, 0x5eed)), clk: clk,
 		s: New(clk, rand.NewPCG(seed, 1)), queues: map[int64]Queue{}, strategyChanged: map[int64]bool{},
 		next: 1, offers: map[offerKey]bool{}, owners: map[int64]int64{}, counts: map[string]int{}}
+	m.logBase = mustJSON(t, m.s.Snapshot())
 	channels := []Channel{Chat, WhatsApp}
 	for id := int64(1); id <= simQueues; id++ {
 		q := Queue{ID: id, Channel: channels[m.r.IntN(2)], Strategy: Strategies[m.r.IntN(len(Strategies))],
@@ -251,6 +260,7 @@ func (m *sim) apply(cmd Command, want error) ([]Effect, error) {
 			m.fail("error %v is none of the package's", err)
 		}
 	} else {
+		m.log = append(m.log, mustJSON(m.t, LoggedCommand{At: m.clk.Now(), Command: cmd}))
 		if e, ok := cmd.(Enqueue); ok {
 			m.owners[e.InteractionID] = 0
 		}
@@ -879,24 +889,47 @@ func (m *sim) predictTransfer(snap Snapshot, it Interaction, cmd Transfer) error
 	return nil
 }
 
-// restart is the owner going down and coming back: the snapshot goes
-// through JSON into a fresh state, which carries on.
+// restart is the owner going down and coming back, in one of two ways: a
+// snapshot taken now goes through JSON into a fresh state (and the log
+// starts again after it), or the last snapshot taken is restored and the
+// commands logged since are replayed through JSON at their times. Either
+// way the fresh state carries on and must equal the old one.
 func (m *sim) restart() {
 	data := mustJSON(m.t, m.s.Snapshot())
+	restored := New(m.clk, rand.NewPCG(0, 0))
+	how := "snapshot"
+	if m.r.IntN(2) == 0 {
+		how = "log"
+		m.restore(restored, m.logBase)
+		for _, entry := range m.log {
+			var c LoggedCommand
+			if err := json.Unmarshal([]byte(entry), &c); err != nil {
+				m.fail("decode logged command %s: %v", entry, err)
+			}
+			if err := restored.Replay(c); err != nil {
+				m.fail("replay of %s refused (it was applied the first time): %v", entry, err)
+			}
+		}
+	} else {
+		m.restore(restored, data)
+		m.logBase, m.log = data, nil
+	}
+	if got := mustJSON(m.t, restored.Snapshot()); got != data {
+		m.fail("state restored by %s differs:\n%s\n%s", how, data, got)
+	}
+	m.shadow, m.s = m.s, restored
+	m.counts["restarts by "+how]++
+	m.trail = append(m.trail, fmt.Sprintf("%d restart by %s", m.step, how))
+}
+
+func (m *sim) restore(s *State, data string) {
 	var snap Snapshot
 	if err := json.Unmarshal([]byte(data), &snap); err != nil {
 		m.fail("decode snapshot: %v", err)
 	}
-	restored := New(m.clk, rand.NewPCG(0, 0))
-	if err := restored.Restore(snap); err != nil {
+	if err := s.Restore(snap); err != nil {
 		m.fail("restore: %v", err)
 	}
-	if got := mustJSON(m.t, restored.Snapshot()); got != data {
-		m.fail("restored state differs:\n%s\n%s", data, got)
-	}
-	m.shadow, m.s = m.s, restored
-	m.counts["restarts"]++
-	m.trail = append(m.trail, fmt.Sprintf("%d restart", m.step))
 }
 
 // inUse is the model's reading of when a queue may not go or change channel.

@@ -289,10 +289,17 @@ func (s *State) queueMembers(queueID int64) []int64 {
 // waiting interactions, and returns every decision in the order taken. On
 // error the state is unchanged and there are no effects.
 func (s *State) Apply(cmd Command) ([]Effect, error) {
+	return s.ApplyAt(s.clk.Now(), cmd)
+}
+
+// ApplyAt is Apply at a given time instead of the clock's: an owner that
+// logs its commands passes the time it records with each, so that replaying
+// the log decides exactly as the first time.
+func (s *State) ApplyAt(now time.Time, cmd Command) ([]Effect, error) {
 	if cmd == nil {
 		return nil, ErrInvalid
 	}
-	s.now = s.clk.Now()
+	s.now = now
 	s.out = nil
 	if err := cmd.apply(s); err != nil {
 		// Every command validates before it changes anything.

@@ -1,7 +1,9 @@
 package routing
 
 import (
+	"cmp"
 	"maps"
+	"slices"
 	"sort"
 	"time"
 )
@@ -17,6 +19,13 @@ func (s *State) Queue(id int64) (Queue, bool) {
 	}
 	return *q, true
 }
+
+// AgentIDs lists the logged-in agents in ID order; unlike Snapshot it
+// copies nothing else, so it is cheap enough for a request.
+func (s *State) AgentIDs() []int64 { return slices.Clone(s.agentIDs) }
+
+// QueueIDs lists the queues in ID order.
+func (s *State) QueueIDs() []int64 { return slices.Sorted(maps.Keys(s.queues)) }
 
 // Agent returns a logged-in agent.
 func (s *State) Agent(id int64) (Agent, bool) {
@@ -123,10 +132,12 @@ type AgentOffer struct {
 	Offer
 }
 
-// Offers lists an agent's pending offers, by interaction ID.
+// Offers lists an agent's pending offers, by interaction ID. Desktops ask
+// for it on every request, so it sorts only the agent's offers, not every
+// interaction.
 func (s *State) Offers(agentID int64) []AgentOffer {
 	var out []AgentOffer
-	for _, it := range s.sortedInteractions() {
+	for _, it := range s.interactions {
 		o, ok := it.Offers[agentID]
 		if !ok {
 			continue
@@ -137,5 +148,6 @@ func (s *State) Offers(agentID int64) []AgentOffer {
 		}
 		out = append(out, AgentOffer{Interaction: it.ID, Queue: q, Channel: it.Channel, Offer: o})
 	}
+	slices.SortFunc(out, func(a, b AgentOffer) int { return cmp.Compare(a.Interaction, b.Interaction) })
 	return out
 }

@@ -42,7 +42,7 @@ func setStatus(t *testing.T, db *store.DB, id int64, status string, owner int64)
 	if owner != 0 {
 		c.Owner = &owner
 	}
-	if err := db.SaveRouting(context.Background(), store.RoutingBatch{Changes: []store.InteractionChange{c}, Snapshot: []byte("{}")}); err != nil {
+	if err := db.SaveRouting(context.Background(), store.RoutingBatch{Changes: []store.InteractionChange{c}}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -19,12 +19,28 @@ type InteractionChange struct {
 }
 
 // RoutingBatch is what one routing decision writes, atomically: its events,
-// the interaction rows it changed, and the router's new snapshot.
+// the interaction rows it changed, and the command it applied.
 type RoutingBatch struct {
-	Events   []eventlog.Event
-	Changes  []InteractionChange
+	Events  []eventlog.Event
+	Changes []InteractionChange
+	Command *RouterCommand // nil: nothing to log
+	With    TxFunc         // optional: more writes of the same decision (a close's disposition)
+}
+
+// RouterCommand is one entry of the router's command log: the router
+// numbers its commands itself, in the order it applied them.
+type RouterCommand struct {
+	ID      int64
+	Command []byte // JSON, routing.LoggedCommand
+}
+
+// RouterLog is what the router rebuilds from: its last snapshot (nil when
+// none was written), the id of the last command that snapshot includes,
+// and the commands logged after it, in order.
+type RouterLog struct {
 	Snapshot []byte
-	With     TxFunc // optional: more writes of the same decision (a close's disposition)
+	Through  int64
+	Commands []RouterCommand
 }
 
 // TxFunc writes in a transaction the store runs.
@@ -67,8 +83,27 @@ func (db *DB) SaveRouting(ctx context.Context, b RoutingBatch) error {
 		if err := tx.deliverToNewOwners(ctx, b.Changes); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `INSERT INTO router_state (id, snapshot, updated_at) VALUES (1, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at`, string(b.Snapshot), tx.now)
+		if b.Command == nil {
+			return nil
+		}
+		_, err := tx.exec(ctx, `INSERT INTO router_commands (id, command) VALUES (?, ?)`, b.Command.ID, string(b.Command.Command))
+		return err
+	})
+}
+
+// SaveRouterSnapshot writes the router's snapshot, which includes the
+// logged commands up to through, and deletes those commands. A snapshot
+// older than the one stored changes nothing, so writes that finish out of
+// order never go back in time.
+func (db *DB) SaveRouterSnapshot(ctx context.Context, snapshot []byte, through int64) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO router_state (id, snapshot, last_command_id, updated_at) VALUES (1, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, last_command_id = excluded.last_command_id,
+				updated_at = excluded.updated_at
+			WHERE router_state.last_command_id <= excluded.last_command_id`, string(snapshot), through, tx.now); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `DELETE FROM router_commands WHERE id <= (SELECT last_command_id FROM router_state WHERE id = 1)`)
 		return err
 	})
 }
@@ -109,17 +144,41 @@ func (tx *Tx) changeInteraction(ctx context.Context, c InteractionChange) error 
 	return nil
 }
 
-// RouterSnapshot returns the last saved routing snapshot (nil when none).
-func (db *DB) RouterSnapshot(ctx context.Context) ([]byte, error) {
-	var s string
-	err := db.queryRow(ctx, `SELECT snapshot FROM router_state WHERE id = 1`).Scan(&s)
-	if err == sql.ErrNoRows {
-		return nil, nil
-	}
+// RouterLog reads what the router rebuilds from, in one transaction so the
+// snapshot and the commands after it agree.
+func (db *DB) RouterLog(ctx context.Context) (*RouterLog, error) {
+	out := &RouterLog{}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		out.Snapshot, out.Through, out.Commands = nil, 0, nil
+		var snap string
+		err := tx.queryRow(ctx, `SELECT snapshot, last_command_id FROM router_state WHERE id = 1`).Scan(&snap, &out.Through)
+		switch {
+		case err == sql.ErrNoRows:
+		case err != nil:
+			return err
+		default:
+			out.Snapshot = []byte(snap)
+		}
+		rows, err := tx.query(ctx, `SELECT id, command FROM router_commands WHERE id > ? ORDER BY id`, out.Through)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c RouterCommand
+			var raw string
+			if err := rows.Scan(&c.ID, &raw); err != nil {
+				return err
+			}
+			c.Command = []byte(raw)
+			out.Commands = append(out.Commands, c)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, err
 	}
-	return []byte(s), nil
+	return out, nil
 }
 
 // Interaction is an interaction as routing and the API see it.
