@@ -67,7 +67,7 @@ test-e2e: build e2e-deps chromium
 	$(GO) build -tags e2e -trimpath -o bin/switchboard-e2e ./cmd/switchboard
 	cd e2e && npx playwright test
 
-## bench: chat-steady and ws-scale on SQLite and on a throwaway PostgreSQL
+## bench: chat-steady, ws-scale and contacts on SQLite and on a throwaway PostgreSQL
 ## cluster (internal/testpg), each on a fresh server; the results go to
 ## docs/benchmarks.md and bin/bench.json. Not part of `make test`. It takes
 ## long (set-up signs in 12,000 agents, two argon2 hashes each): about
@@ -75,7 +75,7 @@ test-e2e: build e2e-deps chromium
 BENCH_FLAGS ?=
 bench: postgresql
 	$(GO) build -trimpath -o bin/switchboard-bench ./cmd/switchboard
-	./bin/switchboard-bench bench --scenario chat-steady,ws-scale --db sqlite,testpg \
+	./bin/switchboard-bench bench --scenario chat-steady,ws-scale,contacts --db sqlite,testpg \
 		--json bin/bench.json --markdown docs/benchmarks.md $(BENCH_FLAGS)
 
 clean:

@@ -50,6 +50,22 @@ export class Api {
     return agent;
   }
 
+  /** Signs in as another principal (an agent, say), for what he does through the API. */
+  static async as(username: string, password = 'Ready-Pass1'): Promise<Api> {
+    const api = new Api();
+    await api.login(username, password);
+    return api;
+  }
+
+  /** A contact list with custom fields ({key, label, type, options?, required?}). */
+  async contactList(name: string, fields: Record<string, unknown>[] = []) {
+    const list = await this.call('POST', '/lists', { name });
+    for (const [position, field] of fields.entries()) {
+      await this.call('POST', `/lists/${list.id}/fields`, { position, ...field });
+    }
+    return list;
+  }
+
   async security(patch: Record<string, unknown>) {
     const cur = await this.call('GET', '/settings/security');
     return this.call('PUT', '/settings/security', { ...cur, ...patch });

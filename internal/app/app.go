@@ -25,7 +25,9 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/config"
 	"github.com/switchboard-cc/switchboard/internal/httpapi"
 	"github.com/switchboard-cc/switchboard/internal/mail"
+	"github.com/switchboard-cc/switchboard/internal/outbox"
 	"github.com/switchboard-cc/switchboard/internal/store"
+	"github.com/switchboard-cc/switchboard/internal/whatsapp"
 	"github.com/switchboard-cc/switchboard/web"
 )
 
@@ -36,6 +38,7 @@ type App struct {
 	Auth   *auth.Service
 	HTTP   *httpapi.Server
 	ACD    *acd.Engine
+	Outbox *outbox.Worker
 	Log    *slog.Logger
 	Clock  clock.Clock
 
@@ -103,7 +106,20 @@ func New(ctx context.Context, cfg *config.Config, clk clock.Clock, log *slog.Log
 		return nil, err
 	}
 	srv.SetRouting(engine)
-	return &App{Config: cfg, DB: db, Auth: authSvc, HTTP: srv, Log: log, Clock: clk, ACD: engine, registry: reg}, nil
+	worker := newOutbox(db, srv, clk, log)
+	srv.SetOutbox(worker)
+	worker.Start()
+	return &App{Config: cfg, DB: db, Auth: authSvc, HTTP: srv, Log: log, Clock: clk, ACD: engine, Outbox: worker,
+		registry: reg}, nil
+}
+
+// newOutbox builds the worker that sends the outbox's messages, with the
+// sender of each channel that delivers through a provider.
+func newOutbox(db *store.DB, srv *httpapi.Server, clk clock.Clock, log *slog.Logger) *outbox.Worker {
+	wa := &whatsapp.Sender{Source: db, HTTP: &http.Client{Timeout: whatsapp.SendTimeout}, MediaURL: srv.MediaURL,
+		StatusCallback: srv.WhatsAppStatusURL}
+	return outbox.NewWorker(db, map[string]outbox.Sender{"whatsapp": wa}, clk, log,
+		outbox.Options{SendTimeout: whatsapp.SendTimeout, Lease: 2 * whatsapp.SendTimeout})
 }
 
 // Handler is the root HTTP handler.
@@ -152,6 +168,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	a.Auth.Wait()
 	a.ACD.Stop()
+	a.Outbox.Stop()
 	return err
 }
 
@@ -167,9 +184,16 @@ func (a *App) sweepSessions(ctx context.Context) {
 			if _, err := a.DB.DeleteExpiredSessions(ctx, a.Clock.Now()); err != nil && ctx.Err() == nil {
 				a.Log.Warn("session sweep", "err", err)
 			}
+			// Statuses of messages this site never sent (store.ApplyOutboundStatus).
+			if err := a.DB.SweepEarlyStatuses(ctx, a.Clock.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+				a.Log.Warn("early status sweep", "err", err)
+			}
 		}
 	}
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops the outbox and releases the database.
+func (a *App) Close() error {
+	a.Outbox.Stop()
+	return a.DB.Close()
+}

@@ -26,6 +26,9 @@ const (
 	RateLimited            Code = "rate_limited"
 	Unavailable            Code = "unavailable"
 	Internal               Code = "internal"
+	// WindowExpired: WhatsApp's 24-hour customer service window is closed,
+	// only a template may be sent (a conflict, HTTP 409).
+	WindowExpired Code = "whatsapp.window_expired"
 )
 
 // Message is a translatable text: a catalogue key plus arguments. The HTTP

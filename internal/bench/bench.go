@@ -53,6 +53,11 @@ type Options struct {
 	Grace            time.Duration
 	SetupConcurrency int
 
+	ContactRows   int   // contacts: rows of the imported file (0: a million)
+	Searches      int   // contacts: searches after the import (0: 2,000)
+	SearchClients int   // contacts: clients searching at once
+	Seed          int64 // contacts: the seed the file is made from
+
 	JSON         string // write the results here
 	Markdown     string // update the results section of this file
 	CPUProfile   string // the server's CPU profile during the measured window
@@ -102,7 +107,8 @@ Usage: switchboard bench [flags]
 Scenarios:
   chat-steady  agents on desktop sockets, customers on the widget: chats at --rate/s, messages at --messages-rate/s
   ws-scale     idle agent desktop sockets (default 5,000): server memory per socket
-  contacts     (comes with the Contact Manager; not available yet)
+  contacts     a CSV import of --contacts rows (default 1,000,000) into a new list, then --searches quick
+               searches and list filters from --search-clients clients, every answer checked
 
 The bench starts its own server as a child process (server CPU and peak RSS
 from /proc), with --widget-rate-scale=`+benchRateMult+` and a high --login-rate, as
@@ -130,6 +136,10 @@ Flags:
 	fs.DurationVar(&o.AcceptDelay, "accept-delay", 200*time.Millisecond, "chat-steady: an agent clicks accept after a random wait up to this")
 	fs.DurationVar(&o.Grace, "grace", 5*time.Second, "after the drive, how long in-flight messages may still arrive before a missing one counts as lost")
 	fs.IntVar(&o.SetupConcurrency, "setup-concurrency", 4, "agents created and signed in at once (each costs two argon2 hashes)")
+	fs.IntVar(&o.ContactRows, "contacts", 0, "contacts: rows of the imported CSV file (default 1000000)")
+	fs.IntVar(&o.Searches, "searches", 0, "contacts: searches after the import (default 2000)")
+	fs.IntVar(&o.SearchClients, "search-clients", 4, "contacts: clients searching at once")
+	fs.Int64Var(&o.Seed, "seed", 1, "contacts: the seed the CSV file is made from (the same seed, the same file)")
 	fs.StringVar(&o.JSON, "json", "", "write the results as JSON to this file")
 	fs.StringVar(&o.Markdown, "markdown", "", "update the results section of this Markdown file (docs/benchmarks.md)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the server's CPU profile over the measured window to this file (own server only)")
@@ -153,9 +163,6 @@ func (o *Options) validate() error {
 	for _, s := range o.Scenarios {
 		if !slices.Contains(Scenarios, s) {
 			return fmt.Errorf("bench: unknown scenario %q (known: %s)", s, strings.Join(Scenarios, ", "))
-		}
-		if s == "contacts" {
-			return errors.New("bench: the contacts scenario (1,000,000 contacts: search and import) comes with the Contact Manager, which is not available yet")
 		}
 	}
 	if o.URL != "" {
@@ -182,6 +189,8 @@ func (o *Options) validate() error {
 		return errors.New("bench: --rate must be above 0 and --messages-rate at least 0")
 	case o.ChatLength <= 0:
 		return errors.New("bench: --chat-length must be above 0")
+	case o.ContactRows < 0 || (o.ContactRows > 0 && o.ContactRows < 1000) || o.Searches < 0 || o.SearchClients < 0:
+		return errors.New("bench: --contacts must be 0 (the default) or at least 1000, --searches and --search-clients at least 0")
 	}
 	o.SetupConcurrency = max(o.SetupConcurrency, 1)
 	return nil
@@ -257,6 +266,17 @@ func runOne(ctx context.Context, o Options, scenario, db string) (*Report, error
 	if err != nil {
 		return nil, err
 	}
+	prof := profilePaths(o, scenario, db)
+	var errs Errors
+	if scenario == "contacts" {
+		// No agents: the admin imports and searches.
+		if err := contactsScenario(ctx, o, t, admin, prof, rep, &errs); err != nil {
+			return nil, err
+		}
+		rep.Errors = errs.Map()
+		rep.logCounts(t)
+		return rep, nil
+	}
 	agents, duration := o.Agents, o.Duration
 	if agents == 0 {
 		agents = map[string]int{"chat-steady": chatAgents, "ws-scale": socketAgents}[scenario]
@@ -275,8 +295,6 @@ func runOne(ctx context.Context, o Options, scenario, db string) (*Report, error
 	}
 	rep.SetupSeconds = time.Since(setupStart).Seconds()
 
-	prof := profilePaths(o, scenario, db)
-	var errs Errors
 	switch scenario {
 	case "chat-steady":
 		err = chatSteady(ctx, o, t, hc, st, duration, prof, rep, &errs)
@@ -287,11 +305,16 @@ func runOne(ctx context.Context, o Options, scenario, db string) (*Report, error
 		return nil, err
 	}
 	rep.Errors = errs.Map()
+	rep.logCounts(t)
+	return rep, nil
+}
+
+// logCounts adds what the bench's own server logged.
+func (rep *Report) logCounts(t target) {
 	if lt, ok := t.(*child); ok {
 		sv := &rep.Server
 		sv.LogWarnings, sv.LogErrors, sv.LogAbandoned, sv.FirstErrors = lt.stderr.counts()
 	}
-	return rep, nil
 }
 
 func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *site, duration time.Duration,

@@ -128,7 +128,7 @@ func TestFlags(t *testing.T) {
 		want string // in the error; "" for none
 	}{
 		{[]string{"--scenario", "chat-steady,ws-scale", "--db", "sqlite,testpg"}, ""},
-		{[]string{"--scenario", "contacts"}, "not available yet"},
+		{[]string{"--scenario", "contacts", "--contacts", "10"}, "--contacts"},
 		{[]string{"--scenario", "voice"}, "unknown scenario"},
 		{[]string{"--url", "http://127.0.0.1:8080", "--admin-password", ""}, "--admin-password"},
 		{[]string{"--url", "http://127.0.0.1:8080", "--admin-password", "x", "--cpuprofile", "cpu.out"}, "own server"},

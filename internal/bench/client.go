@@ -154,6 +154,12 @@ func doJSON(ctx context.Context, hc *http.Client, method, url string, h http.Hea
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return doRequest(hc, req, out)
+}
+
+// doRequest sends a prepared request and decodes its JSON answer into out
+// (when not nil); a status of 400 or more is an *apiError.
+func doRequest(hc *http.Client, req *http.Request, out any) (*http.Response, error) {
 	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, err
@@ -176,7 +182,7 @@ func doJSON(ctx context.Context, hc *http.Client, method, url string, h http.Hea
 	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
-			return resp, fmt.Errorf("%s %s: answer: %w", method, url, err)
+			return resp, fmt.Errorf("%s %s: answer: %w", req.Method, req.URL.Path, err)
 		}
 	}
 	return resp, nil

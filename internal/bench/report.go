@@ -24,8 +24,9 @@ type Report struct {
 	SetupSeconds float64 `json:"setup_seconds"`
 	RunSeconds   float64 `json:"run_seconds"` // the measured window (chat-steady: the drive and its grace)
 
-	Chat    *ChatResult   `json:"chat,omitempty"`
-	Sockets *SocketResult `json:"sockets,omitempty"`
+	Chat     *ChatResult     `json:"chat,omitempty"`
+	Sockets  *SocketResult   `json:"sockets,omitempty"`
+	Contacts *ContactsResult `json:"contacts,omitempty"`
 
 	Errors map[string]int64 `json:"errors"`
 	Server ServerResult     `json:"server"`
@@ -43,6 +44,10 @@ type Params struct {
 	AcceptDelay       string  `json:"accept_delay,omitempty"`
 	Duration          string  `json:"duration"`
 	Grace             string  `json:"grace,omitempty"`
+	Rows              int     `json:"rows,omitempty"` // contacts
+	Searches          int     `json:"searches,omitempty"`
+	SearchClients     int     `json:"search_clients,omitempty"`
+	Seed              int64   `json:"seed,omitempty"`
 }
 
 // ChatResult is what chat-steady measured.
@@ -207,6 +212,9 @@ func (r *Report) rows() [][2]string {
 			p.Agents, p.QueueSize, p.ChatsPerSecond, p.MessagesPerChat, p.ChatLength, p.AcceptDelay)
 	case r.Sockets != nil:
 		add("load", "%d idle agent desktop sockets", p.Agents)
+	case r.Contacts != nil:
+		add("load", "CSV import of %d rows into a new list (2 custom fields), then %d searches from %d clients (seed %d)",
+			p.Rows, p.Searches, p.SearchClients, p.Seed)
 	}
 	add("set-up / measured", "%.0f s / %.0f s", r.SetupSeconds, r.RunSeconds)
 	if c := r.Chat; c != nil {
@@ -236,6 +244,9 @@ func (r *Report) rows() [][2]string {
 		add("RSS", "%s before, %s after: %s per socket", mib(s.RSSBefore), mib(s.RSSAfter), kib(s.BytesPerSocket))
 		add("Go heap + stacks", "%s before, %s after: %s per socket", mib(s.HeapBefore+s.StackBefore),
 			mib(s.HeapAfter+s.StackAfter), kib(s.HeapPerSocket))
+	}
+	if r.Contacts != nil {
+		r.Contacts.rows(add)
 	}
 	add("errors", "%s", errorsCell(r.Errors))
 	sv := r.Server

@@ -121,6 +121,9 @@ func SeedDemo(ctx context.Context, db *store.DB, baseURL string, log *slog.Logge
 	if err := seedDemoCatalogs(ctx, db); err != nil {
 		return err
 	}
+	if err := seedDemoContacts(ctx, db, agentIDs); err != nil {
+		return err
+	}
 	site := conversation.NewWebsite()
 	site.Name, site.QueueID = DemoWebsite, &chat.ID
 	// The widget works from the demo shop page (on this server) and from

@@ -106,6 +106,19 @@ const (
 // screen; its data lists who is watching it now.
 const InteractionWatchersChanged Type = "interaction.watchers_changed"
 
+// InteractionContactLinked: an agent or a supervisor said which contact an
+// interaction is with (PUT /interactions/{id}/contact).
+const InteractionContactLinked Type = "interaction.contact_linked"
+
+// A WhatsApp account's message templates: an admin's changes and a sync
+// from the provider.
+const (
+	WhatsAppTemplateCreated Type = "whatsapp_template.created"
+	WhatsAppTemplateUpdated Type = "whatsapp_template.updated"
+	WhatsAppTemplateDeleted Type = "whatsapp_template.deleted"
+	WhatsAppTemplatesSynced Type = "whatsapp_template.synced"
+)
+
 // Event is one row of the log. ActorID is the principal who caused it (nil for
 // the system); Subject names what it is about.
 type Event struct {

@@ -77,6 +77,10 @@ var (
 	// so each handler checks the Origin against the website's allowed
 	// origins (and the chat token where there is one) itself.
 	Widget = Access{Name: "widget", Public: true, OwnOrigin: true}
+	// Webhook routes are called by a channel provider's servers (WhatsApp
+	// through Meta or Twilio): public, no session or CSRF token; each
+	// handler checks the provider's signature on the raw body itself.
+	Webhook = Access{Name: "webhook", Public: true, OwnOrigin: true}
 )
 
 // Section is a route open to admins and to users whose profile grants

@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/conversation"
 	"github.com/switchboard-cc/switchboard/internal/staff"
 	"github.com/switchboard-cc/switchboard/internal/store"
+	"github.com/switchboard-cc/switchboard/internal/whatsapp"
 )
 
 // Files in conversations: the owner sends one with an optional caption,
@@ -136,7 +137,10 @@ func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request) error {
 	} else if err := checkBody(caption, maxMessageChars); err != nil {
 		return err
 	}
-	m, err := s.db.SendAttachment(ctx, it.ID, me, caption, *file)
+	if err := checkWhatsAppFile(it, file); err != nil {
+		return err
+	}
+	m, err := s.sendOnChannel(ctx, it, me, caption, file, 0)
 	if err != nil {
 		return err
 	}
@@ -144,20 +148,23 @@ func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// inlineImage reports whether a file may be shown in the page (a picture
-// in the conversation) rather than saved.
-func inlineImage(contentType string) bool {
+// inlineMedia reports whether a file may be shown in the page (a picture,
+// or a voice note or clip played there) rather than saved. Only types
+// stored after the content was checked (never anything a browser could
+// render as a page), and served with nosniff and a sandbox.
+func inlineMedia(contentType string) bool {
 	switch contentType {
 	case "image/png", "image/jpeg", "image/gif", "image/webp":
 		return true
 	}
-	return false
+	return whatsapp.Playable(contentType)
 }
 
 // downloadAttachment serves a file to whoever may see its interaction.
-// Pictures are shown inline in the conversation to all of them; saving a
-// file (any file with ?download=1, and PDFs and texts, which a browser can
-// only open as a file) is what the agent permission "download attachments"
+// Pictures (and WhatsApp's voice notes and clips) are shown inline in
+// the conversation to all of them; saving a file (any file with
+// ?download=1, and PDFs and texts, which a browser can only open as a
+// file) is what the agent permission "download attachments"
 // grants, so an agent needs it. Admins and supervisors who may see the
 // interaction need nothing more.
 func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) error {
@@ -177,7 +184,7 @@ func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	disposition := "inline"
-	if !inlineImage(a.ContentType) || r.URL.Query().Has("download") {
+	if !inlineMedia(a.ContentType) || r.URL.Query().Has("download") {
 		disposition = "attachment"
 		if err := s.mayDownloadAttachments(r.Context()); err != nil {
 			return err

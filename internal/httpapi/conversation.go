@@ -77,6 +77,9 @@ func (s *Server) interactionView(ctx context.Context, it *store.Interaction) (*i
 	if out.Contact, err = s.db.ContactRef(ctx, it.ContactID); err != nil {
 		return nil, err
 	}
+	if out.WindowExpiresAt, err = s.windowExpiresAt(ctx, it); err != nil {
+		return nil, err
+	}
 	if it.Channel == "chat" {
 		chat, err := s.db.ChatOfInteraction(ctx, it.ID)
 		if err != nil {
@@ -130,6 +133,8 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 
 type bodyIn struct {
 	Body string `json:"body"`
+	// ReplyTo is the customer's message this one answers (WhatsApp quotes it).
+	ReplyTo int64 `json:"reply_to"`
 }
 
 // sendMessage is the owner's reply; the store refuses a closed interaction
@@ -146,7 +151,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := checkBody(in.Body, maxMessageChars); err != nil {
 		return err
 	}
-	m, err := s.db.SendMessage(r.Context(), it.ID, callerFrom(r.Context()).ID(), in.Body)
+	m, err := s.sendOnChannel(r.Context(), it, callerFrom(r.Context()).ID(), in.Body, nil, in.ReplyTo)
 	if err != nil {
 		return err
 	}

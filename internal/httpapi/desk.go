@@ -400,6 +400,9 @@ type interactionJSON struct {
 	// Contact is the Contact Manager's contact of the interaction (null
 	// when it has none).
 	Contact *contacts.Ref `json:"contact"`
+	// WindowExpiresAt is when WhatsApp's customer service window closes
+	// (null: closed; absent for other channels): only templates after it.
+	WindowExpiresAt *time.Time `json:"window_expires_at,omitempty"`
 }
 
 func (s *Server) getInteraction(w http.ResponseWriter, r *http.Request) error {

@@ -25,6 +25,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.RateLimited:            http.StatusTooManyRequests,
 	apperr.Unavailable:            http.StatusServiceUnavailable,
 	apperr.Internal:               http.StatusInternalServerError,
+	apperr.WindowExpired:          http.StatusConflict,
 }
 
 // errorBody is the JSON shape of every error answer.

@@ -196,6 +196,25 @@ func (s *Server) table() []route {
 			rt("DELETE", "/api/v1/websites/{id}", channelsDelete, s.deleteWebsite),
 			rt("POST", "/api/v1/websites/{id}/rotate-key", channelsEdit, s.rotateWebsiteKey),
 			rt("GET", "/api/v1/websites/{id}/snippet", channelsRead, s.websiteSnippet),
+			rt("GET", "/api/v1/whatsapp-accounts", channelsView, s.listWhatsAppAccounts),
+			rt("POST", "/api/v1/whatsapp-accounts", channelsEdit, s.createWhatsAppAccount),
+			rt("GET", "/api/v1/whatsapp-accounts/{id}", channelsRead, s.getWhatsAppAccount),
+			rt("PATCH", "/api/v1/whatsapp-accounts/{id}", channelsEdit, s.patchWhatsAppAccount),
+			rt("DELETE", "/api/v1/whatsapp-accounts/{id}", channelsDelete, s.deleteWhatsAppAccount),
+			// WhatsApp templates and outbound (whatsapp_outbound.go).
+			rt("GET", "/api/v1/whatsapp-accounts/{id}/templates", channelsRead, s.listWhatsAppTemplates),
+			rt("POST", "/api/v1/whatsapp-accounts/{id}/templates", channelsEdit, s.createWhatsAppTemplate),
+			rt("POST", "/api/v1/whatsapp-accounts/{id}/templates/sync", channelsEdit, s.syncWhatsAppTemplates),
+			rt("PATCH", "/api/v1/whatsapp-accounts/{id}/templates/{template_id}", channelsEdit, s.patchWhatsAppTemplate),
+			rt("DELETE", "/api/v1/whatsapp-accounts/{id}/templates/{template_id}", channelsDelete, s.deleteWhatsAppTemplate),
+			rt("POST", "/api/v1/whatsapp/outbound/check", AgentOnly, s.checkWhatsAppOutbound),
+			// A signed, expiring link to a file, for a provider to fetch.
+			rt("GET", "/api/v1/media/{id}", Public, s.publicMedia),
+
+			// The WhatsApp providers' webhooks (whatsapp_webhook.go): signed,
+			// not signed in.
+			rt("GET", "/api/v1/webhooks/whatsapp/{key}", Webhook, s.whatsappHandshake),
+			rt("POST", "/api/v1/webhooks/whatsapp/{key}", Webhook, s.whatsappWebhook),
 
 			// The customer chat widget (docs/widget-protocol.md): public, from
 			// the websites it is embedded in, each checking its own origins.
@@ -236,6 +255,8 @@ func (s *Server) table() []route {
 			rt("POST", "/api/v1/interactions/{id}/transfer", AgentOnly, s.transferInteraction),
 			rt("GET", "/api/v1/interactions/{id}/messages", AnyPrincipal, s.listMessages),
 			rt("POST", "/api/v1/interactions/{id}/messages", AgentOnly, s.sendMessage),
+			rt("GET", "/api/v1/interactions/{id}/templates", AgentOnly, s.interactionTemplates),
+			rt("POST", "/api/v1/interactions/{id}/template", AgentOnly, s.sendTemplate),
 			upload(rt("POST", "/api/v1/interactions/{id}/attachments", AgentOnly, s.sendAttachment), maxUploadBody),
 			rt("GET", "/api/v1/attachments/{id}", AnyPrincipal, s.downloadAttachment),
 			rt("POST", "/api/v1/interactions/{id}/inbound", AdminOnly, s.receiveMessage),
@@ -244,6 +265,7 @@ func (s *Server) table() []route {
 			rt("GET", "/api/v1/interactions/{id}/people", AnyPrincipal, s.interactionPeople),
 			rt("PUT", "/api/v1/interactions/{id}/tags", AgentOnly, s.putInteractionTags),
 			rt("PUT", "/api/v1/interactions/{id}/sub-status", AgentOnly, s.putSubStatus),
+			rt("PUT", "/api/v1/interactions/{id}/contact", AnyPrincipal, s.putInteractionContact),
 			rt("POST", "/api/v1/interactions/{id}/read", AnyPrincipal, s.readInteraction),
 			rt("POST", "/api/v1/interactions/{id}/watch", AnyPrincipal, s.watchInteraction),
 			rt("DELETE", "/api/v1/interactions/{id}/watch", AnyPrincipal, s.unwatchInteraction),

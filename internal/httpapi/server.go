@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/realtime"
 	"github.com/switchboard-cc/switchboard/internal/store"
 	"github.com/switchboard-cc/switchboard/internal/webchat"
+	"github.com/switchboard-cc/switchboard/internal/whatsapp"
 )
 
 // Config is what the HTTP layer takes from the configuration.
@@ -70,6 +71,12 @@ type Server struct {
 
 	// chatLimits are the chat widget's rate limits.
 	chatLimits *webchat.Limits
+
+	// whatsappMedia fetches the files WhatsApp customers send.
+	whatsappMedia *whatsapp.Fetcher
+
+	// outbox is woken when a message is enqueued (whatsapp_outbound.go).
+	outbox interface{ Wake() }
 }
 
 // New builds the server.
@@ -79,7 +86,8 @@ func New(db *store.DB, authSvc *auth.Service, clk clock.Clock, log *slog.Logger,
 	}
 	return &Server{db: db, auth: authSvc, clock: clk, log: log, cfg: cfg, web: web, metrics: newMetrics(reg), ready: db.Ping,
 		hub: realtime.NewHub(clk, cmp.Or(cfg.AwayAfter, time.Minute)), closing: make(chan struct{}),
-		chatLimits: webchat.NewScaledLimits(clk, cfg.WidgetRateScale)}
+		chatLimits:    webchat.NewScaledLimits(clk, cfg.WidgetRateScale),
+		whatsappMedia: &whatsapp.Fetcher{HTTP: &http.Client{Timeout: whatsappMediaTimeout}}}
 }
 
 // Handler returns the root handler with all middleware.

@@ -281,7 +281,7 @@ func (s *Server) widgetDownload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	disposition := "attachment"
-	if inlineImage(a.ContentType) {
+	if inlineMedia(a.ContentType) {
 		disposition = "inline"
 	}
 	writeAttachment(w, r, a, data, disposition)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/eventlog"
+	"github.com/switchboard-cc/switchboard/internal/outbox"
 )
 
 // Message is one message of an interaction's conversation: "in" from the
@@ -22,7 +23,8 @@ type Message struct {
 	AuthorID      *int64      `json:"author_id"`
 	Body          string      `json:"body"`
 	CreatedAt     time.Time   `json:"created_at"`
-	Delivery      string      `json:"delivery"` // sent, delivered, read, failed (see SetDelivery)
+	Delivery      string      `json:"delivery"`                 // pending (in the outbox), sent, delivered, read, failed (see SetDelivery)
+	DeliveryError string      `json:"delivery_error,omitempty"` // the provider's reason when Delivery is failed
 	Attachment    *Attachment `json:"attachment"`
 }
 
@@ -47,14 +49,18 @@ type TagRef struct {
 	Colour string `json:"colour"`
 }
 
-const messageSelect = `SELECT m.id, m.interaction_id, m.direction, m.author_id, m.body, m.created_at, m.delivery,
+// messageSelect reads a message; one still waiting in the outbox
+// (migration 00014) is "pending" whatever its delivery column says.
+const messageSelect = `SELECT m.id, m.interaction_id, m.direction, m.author_id, m.body, m.created_at,
+	CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.state IN ('pending', 'sending'))
+		THEN 'pending' ELSE m.delivery END, m.delivery_error,
 	a.id, a.name, a.content_type, a.size FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`
 
 func scanMessage(r rowScanner) (*Message, error) {
 	var m Message
 	var author, fileID, fileSize sql.NullInt64
 	var fileName, fileType sql.NullString
-	if err := r.Scan(&m.ID, &m.InteractionID, &m.Direction, &author, &m.Body, &m.CreatedAt, &m.Delivery,
+	if err := r.Scan(&m.ID, &m.InteractionID, &m.Direction, &author, &m.Body, &m.CreatedAt, &m.Delivery, &m.DeliveryError,
 		&fileID, &fileName, &fileType, &fileSize); err != nil {
 		return nil, err
 	}
@@ -135,16 +141,23 @@ func OwnerRefusal(status string, owner *int64, agent int64) error {
 // moves its last message and marks it read for him. Delivery to the
 // customer is the channels' job.
 func (db *DB) SendMessage(ctx context.Context, interactionID, agentID int64, body string) (*Message, error) {
-	return db.sendOutbound(ctx, interactionID, agentID, body, nil)
+	return db.sendOutbound(ctx, interactionID, agentID, body, nil, nil)
 }
 
 // SendAttachment is SendMessage with a file; body is an optional caption.
 // The same refusals apply, and a refused send stores no file.
 func (db *DB) SendAttachment(ctx context.Context, interactionID, agentID int64, body string, f NewAttachment) (*Message, error) {
-	return db.sendOutbound(ctx, interactionID, agentID, body, &f)
+	return db.sendOutbound(ctx, interactionID, agentID, body, &f, nil)
 }
 
-func (db *DB) sendOutbound(ctx context.Context, interactionID, agentID int64, body string, f *NewAttachment) (*Message, error) {
+// SendQueued is SendMessage (with an optional file) for a channel that
+// delivers through a provider: the message and its outbox row are stored
+// in one transaction, so a stored message is always sent in the end.
+func (db *DB) SendQueued(ctx context.Context, interactionID, agentID int64, body string, f *NewAttachment, e outbox.Entry) (*Message, error) {
+	return db.sendOutbound(ctx, interactionID, agentID, body, f, &e)
+}
+
+func (db *DB) sendOutbound(ctx context.Context, interactionID, agentID int64, body string, f *NewAttachment, queued *outbox.Entry) (*Message, error) {
 	if strings.TrimSpace(body) == "" && f == nil {
 		return nil, apperr.Field("body", "field.required")
 	}
@@ -165,6 +178,11 @@ func (db *DB) sendOutbound(ctx context.Context, interactionID, agentID int64, bo
 		if err := tx.queryRow(ctx, `INSERT INTO messages (interaction_id, direction, author_id, body, created_at, attachment_id)
 			VALUES (?, 'out', ?, ?, ?, ?) RETURNING id`, interactionID, agentID, body, tx.now, nullID(fileID)).Scan(&id); err != nil {
 			return err
+		}
+		if queued != nil {
+			if err := tx.enqueueOutbox(ctx, id, *queued); err != nil {
+				return err
+			}
 		}
 		if err := tx.markRead(ctx, interactionID, agentID, id); err != nil {
 			return err

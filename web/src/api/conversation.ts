@@ -10,8 +10,11 @@ import type { Interaction, Named, QueueChannel } from './types'
 
 type Items<T> = { items: T[] | null }
 
-/** Where an agent's message is on its way to the customer; customer messages: whether the agent has them / read them. */
-export const DELIVERY_STATES = ['sent', 'delivered', 'read', 'failed'] as const
+/**
+ * Where an agent's message is on its way to the customer ("pending": still
+ * in WhatsApp's outbox); customer messages: whether the agent has them / read them.
+ */
+export const DELIVERY_STATES = ['pending', 'sent', 'delivered', 'read', 'failed'] as const
 export type Delivery = (typeof DELIVERY_STATES)[number]
 
 export interface Attachment {
@@ -29,6 +32,8 @@ export interface Message {
   body: string
   created_at: string
   delivery: Delivery
+  /** The provider's reason when delivery failed (WhatsApp). */
+  delivery_error?: string
   attachment: Attachment | null
 }
 
@@ -78,6 +83,8 @@ export interface InteractionDetail extends Interaction {
   watching: Named[]
   /** What the customer typed in the chat's form. */
   form: FormAnswer[]
+  /** WhatsApp: when the 24-hour customer service window closes (null: closed, or he never wrote). */
+  window_expires_at?: string | null
 }
 
 /** A member of staff a conversation mentions (an author, the owner). */

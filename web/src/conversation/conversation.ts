@@ -62,6 +62,11 @@ export interface Conversation {
   handle(ev: RealtimeEvent): boolean
   send(body: string): Promise<Message>
   sendFile(file: File, caption: string): Promise<Message>
+  /**
+   * Sends through another request (a WhatsApp template), shown as being
+   * sent with the text the customer will read until the server has it.
+   */
+  sendWith(text: string, request: () => Promise<Message>): Promise<Message>
   addNote(body: string): Promise<Note>
   setTags(tagIds: number[]): Promise<void>
   setSubStatus(subStatusId: number | null): Promise<void>
@@ -120,6 +125,7 @@ const INTERACTION_EVENTS = new Set([
   'interaction.watchers_changed',
   'interaction.closed',
   'interaction.closed_unmanaged',
+  'interaction.contact_linked',
 ])
 
 let pendingSeq = 0
@@ -213,13 +219,16 @@ export function createConversation(id: number, api: ConversationApi): Conversati
         if (ev.event === 'message.received' && state.interaction?.sub_status) {
           state.interaction = { ...state.interaction, sub_status: null, sub_status_id: null }
         }
+        // On WhatsApp the customer writing opens a new 24-hour window: its end is read again.
+        if (ev.event === 'message.received' && state.interaction?.channel === 'whatsapp') quietly(fetchInteraction())
         break
       }
       case 'message.delivery': {
         const messageId = num(d.message_id)
         const delivery = d.delivery as Delivery | undefined
         if (messageId === undefined || !delivery) break
-        if (state.messages.some((m) => m.id === messageId)) state.messages = applyDelivery(state.messages, messageId, delivery)
+        const reason = typeof d.delivery_error === 'string' ? d.delivery_error : ''
+        if (state.messages.some((m) => m.id === messageId)) state.messages = applyDelivery(state.messages, messageId, delivery, reason)
         else quietly(fetchNewMessages()) // a message this screen has not seen yet
         break
       }
@@ -256,6 +265,7 @@ export function createConversation(id: number, api: ConversationApi): Conversati
     send: (body) => sendWith(body, '', () => api.send(id, body)),
     sendFile: (file, caption) =>
       sendWith(caption, file.name, (p) => api.sendFile(id, file, caption, { onProgress: (f) => (p.progress = f) })),
+    sendWith: (text, request) => sendWith(text, '', request),
     async addNote(body) {
       const n = await api.addNote(id, body)
       takeNotes([n])

@@ -73,7 +73,8 @@ describe('delivery', () => {
     expect(deliveryMark('sent')).toMatchObject({ ticks: 1, read: false, failed: false })
     expect(deliveryMark('delivered')).toMatchObject({ ticks: 2, read: false, failed: false })
     expect(deliveryMark('read')).toMatchObject({ ticks: 2, read: true, failed: false })
-    expect(deliveryMark('failed')).toMatchObject({ ticks: 0, failed: true })
+    expect(deliveryMark('failed')).toMatchObject({ ticks: 1, failed: true }) // a single check: a problem
+    expect(deliveryMark('pending')).toMatchObject({ ticks: 0, failed: false, label: 'conversation.delivery.pending' })
     expect(deliveryMark('read').label).toBe('conversation.delivery.read')
   })
 })

@@ -7,7 +7,7 @@
 import type { Delivery, Message, Note } from '../api/conversation'
 
 /** How far a delivery state has come; a message never moves back (failed ends it). */
-const DELIVERY_RANK: Record<Delivery, number> = { sent: 0, delivered: 1, read: 2, failed: 3 }
+const DELIVERY_RANK: Record<Delivery, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 }
 
 /** Whether moving a message from one state to another is a step forward. */
 export function deliveryAdvances(from: Delivery, to: Delivery): boolean {
@@ -27,7 +27,11 @@ function furthest(a: Delivery, b: Delivery): Delivery {
  * Returns the same array when nothing changed.
  */
 export function mergeMessages(list: readonly Message[], incoming: readonly Message[]): Message[] {
-  return mergeById(list, incoming, (known, m) => ({ ...known, ...m, delivery: furthest(known.delivery, m.delivery) }))
+  return mergeById(list, incoming, (known, m) => {
+    const delivery = furthest(known.delivery, m.delivery)
+    const from = delivery === known.delivery ? known : m
+    return { ...known, ...m, delivery, delivery_error: from.delivery_error ?? m.delivery_error }
+  })
 }
 
 /**
@@ -50,11 +54,14 @@ function mergeById<T extends { id: number }>(list: readonly T[], incoming: reado
   return [...byId.values()].sort((a, b) => a.id - b.id)
 }
 
-/** Moves one message's delivery state forward; the same array when it is unknown or not a step forward. */
-export function applyDelivery(list: readonly Message[], messageId: number, state: Delivery): Message[] {
+/**
+ * Moves one message's delivery state forward (with the provider's reason
+ * when it failed); the same array when it is unknown or not a step forward.
+ */
+export function applyDelivery(list: readonly Message[], messageId: number, state: Delivery, error = ''): Message[] {
   const i = list.findIndex((m) => m.id === messageId)
   if (i < 0 || !deliveryAdvances(list[i]!.delivery, state)) return list as Message[]
-  return list.map((m, j) => (j === i ? { ...m, delivery: state } : m))
+  return list.map((m, j) => (j === i ? { ...m, delivery: state, ...(error ? { delivery_error: error } : {}) } : m))
 }
 
 /** Adds notes, each id once, sorted by id. */
@@ -114,9 +121,14 @@ export function buildTimeline(messages: readonly Message[], notes: readonly Note
   return out
 }
 
-/** What the checkmarks of one of the agent's messages show. */
+/**
+ * What the checkmarks of one of the agent's messages show: a clock until
+ * the provider has it, one check when sent — and one check, red, when it
+ * failed (WhatsApp's "a single checkmark means a problem") —, two when
+ * delivered, two coloured when read.
+ */
 export interface DeliveryMark {
-  /** 0 while it is being sent, 1 sent, 2 delivered or read. */
+  /** 0 while it is being sent, 1 sent or failed, 2 delivered or read. */
   ticks: 0 | 1 | 2
   /** Read by the customer: the two ticks are coloured. */
   read: boolean
@@ -129,12 +141,14 @@ export function deliveryMark(state: Delivery | 'sending'): DeliveryMark {
   switch (state) {
     case 'sending':
       return { ticks: 0, read: false, failed: false, label: 'conversation.delivery.sending' }
+    case 'pending':
+      return { ticks: 0, read: false, failed: false, label: 'conversation.delivery.pending' }
     case 'delivered':
       return { ticks: 2, read: false, failed: false, label: 'conversation.delivery.delivered' }
     case 'read':
       return { ticks: 2, read: true, failed: false, label: 'conversation.delivery.read' }
     case 'failed':
-      return { ticks: 0, read: false, failed: true, label: 'conversation.delivery.failed' }
+      return { ticks: 1, read: false, failed: true, label: 'conversation.delivery.failed' }
     default:
       return { ticks: 1, read: false, failed: false, label: 'conversation.delivery.sent' }
   }
@@ -143,6 +157,13 @@ export function deliveryMark(state: Delivery | 'sending'): DeliveryMark {
 /** Whether a file is a picture the browser can show as a thumbnail. */
 export function isImage(contentType: string): boolean {
   return /^image\/(png|jpe?g|gif|webp)$/i.test(contentType)
+}
+
+/** How the page plays a file inline (WhatsApp's voice notes and clips); null when it does not. */
+export function playableKind(contentType: string): 'audio' | 'video' | null {
+  if (/^audio\/(ogg|opus|aac|amr|mp4|mpeg)$/i.test(contentType)) return 'audio'
+  if (/^video\/(mp4|3gpp)$/i.test(contentType)) return 'video'
+  return null
 }
 
 /** A file size for people: "820 B", "14 KB", "2.3 MB". */

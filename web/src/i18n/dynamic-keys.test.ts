@@ -15,6 +15,9 @@ import {
   TYPOLOGIES,
 } from '../api/types'
 import { FIELD_PROBLEMS } from '../websites/forms'
+import { LIST_ACCESS, LIST_FIELD_TYPES } from '../api/contactLists'
+import { STANDARD_TARGETS } from '../contactImport/mapping'
+import { TEMPLATE_CATEGORIES, TEMPLATE_STATUSES, WHATSAPP_PROVIDERS, WHATSAPP_SECRETS } from '../api/whatsapp'
 
 // Keys the code builds from a value (t(`channels.${channel}`) …), which the
 // literal-key check in locales.test.ts cannot see.
@@ -43,6 +46,18 @@ const families: [string, readonly string[]][] = [
   ['interactionList.entryPoint', ['website', 'account']],
   ['interactionList.all', ['website', 'account']],
   ['interactionList.direction', ['in', 'out']],
+  ['contactLists.fieldTypes', LIST_FIELD_TYPES],
+  ['contactLists.access', LIST_ACCESS],
+  ['contactImport.targets', STANDARD_TARGETS],
+  ['contactImport.status', ['running', 'done', 'failed']],
+  ['contactImport.statusTag', ['running', 'done', 'failed']],
+  ['whatsappAccounts.providers', WHATSAPP_PROVIDERS],
+  ['whatsappAccounts.providerHelp', WHATSAPP_PROVIDERS],
+  ['whatsappAccounts.webhookHelp', WHATSAPP_PROVIDERS],
+  ['whatsappAccounts.secrets', WHATSAPP_SECRETS],
+  ['whatsappAccounts.secretHelp', WHATSAPP_SECRETS],
+  ['whatsappTemplates.categories', TEMPLATE_CATEGORIES],
+  ['whatsappTemplates.status', TEMPLATE_STATUSES],
 ]
 
 function lookup(tree: unknown, key: string): unknown {

@@ -173,6 +173,101 @@ export const adminNav: NavSection[] = [
           },
         ],
       },
+      {
+        name: 'admin-whatsapp-accounts',
+        path: 'whatsapp',
+        label: 'nav.whatsappAccounts',
+        icon: 'pi pi-whatsapp',
+        component: () => import('../views/admin/WhatsAppAccountsView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'channels', right: 'view' },
+        details: [
+          {
+            name: 'admin-whatsapp-account',
+            path: 'whatsapp/:id(\\d+)',
+            title: 'whatsappAccounts.editTitle',
+            component: () => import('../views/admin/WhatsAppAccountEditView.vue'),
+            right: { section: 'channels', right: 'read' },
+          },
+          {
+            name: 'admin-whatsapp-account-new',
+            path: 'whatsapp/new',
+            title: 'whatsappAccounts.newTitle',
+            component: () => import('../views/admin/WhatsAppAccountEditView.vue'),
+            right: { section: 'channels', right: 'edit' },
+            props: { id: null },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    // The Contact Manager: contacts in lists (lists and imports have their own pages here).
+    label: 'nav.contactManager',
+    items: [
+      {
+        name: 'admin-contacts',
+        path: 'contacts',
+        label: 'nav.contacts',
+        icon: 'pi pi-address-book',
+        component: () => import('../views/admin/ContactsView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'contacts', right: 'view' },
+        details: [
+          {
+            name: 'admin-contact',
+            path: 'contacts/:id(\\d+)',
+            title: 'contacts.pageTitle',
+            component: () => import('../views/admin/ContactView.vue'),
+            right: { section: 'contacts', right: 'read' },
+          },
+          {
+            name: 'admin-contact-new',
+            path: 'contacts/new',
+            title: 'contacts.newTitle',
+            component: () => import('../views/admin/ContactView.vue'),
+            right: { section: 'contacts', right: 'edit' },
+            props: { id: null },
+          },
+        ],
+      },
+      {
+        name: 'admin-lists',
+        path: 'lists',
+        label: 'nav.contactLists',
+        icon: 'pi pi-folder',
+        component: () => import('../views/admin/ContactListsView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'contacts', right: 'view' },
+        details: [
+          {
+            name: 'admin-list',
+            path: 'lists/:id(\\d+)',
+            title: 'contactLists.editTitle',
+            component: () => import('../views/admin/ContactListEditView.vue'),
+            right: { section: 'contacts', right: 'read' },
+          },
+        ],
+      },
+      {
+        // Importing takes the edit right (POST /contact-imports): agents, who
+        // hold no console rights, cannot import, so the page is the console's only.
+        name: 'admin-contact-import',
+        path: 'contacts/import',
+        label: 'nav.contactImport',
+        icon: 'pi pi-upload',
+        component: () => import('../views/admin/ContactImportView.vue'),
+        kinds: ['admin', 'user'],
+        right: { section: 'contacts', right: 'edit' },
+        details: [
+          {
+            name: 'admin-contact-import-job',
+            path: 'contact-imports/:id(\\d+)',
+            title: 'contactImport.jobPageTitle',
+            component: () => import('../views/admin/ContactImportView.vue'),
+          },
+        ],
+      },
     ],
   },
   {

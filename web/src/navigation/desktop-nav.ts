@@ -31,4 +31,41 @@ export const desktopNav: NavSection[] = [
       sidebar: list.sidebar,
     })),
   },
+  {
+    // The Contact Manager: the lists the agent was given, and his own contacts.
+    label: 'nav.contactManager',
+    items: [
+      {
+        name: 'desktop-contacts',
+        path: 'contacts',
+        label: 'nav.contacts',
+        icon: 'pi pi-address-book',
+        component: () => import('../views/desktop/ContactsView.vue'),
+        sidebar: 'contacts',
+        details: [
+          {
+            name: 'desktop-contact',
+            path: 'contacts/:id(\\d+)',
+            title: 'contacts.pageTitle',
+            component: () => import('../views/desktop/ContactView.vue'),
+          },
+          {
+            name: 'desktop-contact-new',
+            path: 'contacts/new',
+            title: 'contacts.newTitle',
+            component: () => import('../views/desktop/ContactView.vue'),
+            props: { id: null },
+          },
+        ],
+      },
+      {
+        name: 'desktop-my-contacts',
+        path: 'my-contacts',
+        label: 'nav.myContacts',
+        icon: 'pi pi-user',
+        component: () => import('../views/desktop/MyContactsView.vue'),
+        sidebar: 'my_contacts',
+      },
+    ],
+  },
 ]

@@ -76,6 +76,10 @@ describe('console navigation by rights', () => {
       'admin-interactions',
       'admin-queues',
       'admin-websites',
+      'admin-whatsapp-accounts',
+      'admin-contacts',
+      'admin-lists',
+      'admin-contact-import',
       'admin-pause-reasons',
       'admin-tags',
       'admin-dispositions',
@@ -108,7 +112,16 @@ describe('console navigation by rights', () => {
       'admin-canned-answers',
       'admin-sub-statuses',
     ])
-    expect(visibleSections(adminNav, userWith({ contacts: ['view'] }))).toEqual([])
+    expect(names(visibleSections(adminNav, userWith({ contacts: ['view'] })))).toContain('admin-contacts')
+  })
+
+  it('shows the lists to a user who may view contacts, and the import only to one who may edit them', () => {
+    expect(names(visibleSections(adminNav, userWith({ contacts: ['view', 'read'] })))).toEqual(['admin-contacts', 'admin-lists'])
+    expect(names(visibleSections(adminNav, userWith({ contacts: ['view', 'read', 'edit'] })))).toEqual([
+      'admin-contacts',
+      'admin-lists',
+      'admin-contact-import',
+    ])
   })
 
   it('shows each routing page by its own section: realtime, queues, agent profiles, settings', () => {
@@ -116,7 +129,7 @@ describe('console navigation by rights', () => {
     // Reading conversations (the interactions list and the spy view) takes realtime read.
     expect(names(visibleSections(adminNav, userWith({ realtime: ['view', 'read'] })))).toEqual(['admin-realtime', 'admin-interactions'])
     expect(names(visibleSections(adminNav, userWith({ agent_profiles: ['view'] })))).toEqual(['admin-agent-profiles'])
-    expect(names(visibleSections(adminNav, userWith({ channels: ['view'] })))).toEqual(['admin-websites'])
+    expect(names(visibleSections(adminNav, userWith({ channels: ['view'] })))).toEqual(['admin-websites', 'admin-whatsapp-accounts'])
     // The demo supervisor: staff, queues, realtime and reports, no settings.
     const supervisor = userWith({ staff: ['view', 'read', 'edit', 'delete'], queues: ['view', 'read'], realtime: ['view', 'read'], reports: ['view'] })
     expect(names(visibleSections(adminNav, supervisor))).toEqual([
@@ -176,7 +189,8 @@ describe('desktop sidebar', () => {
   it('shows only the sections the agent is allowed', () => {
     expect(names(visibleSections(desktopNav, agent, sidebarFilter(['dashboard', 'chat'])))).toEqual(['desktop-dashboard', 'desktop-chat'])
     expect(names(visibleSections(desktopNav, agent, sidebarFilter(['fax', 'email'])))).toEqual(['desktop-email', 'desktop-fax'])
-    expect(visibleSections(desktopNav, agent, sidebarFilter(['contacts', 'recordings']))).toEqual([])
+    expect(visibleSections(desktopNav, agent, sidebarFilter(['recordings']))).toEqual([])
+    expect(names(visibleSections(desktopNav, agent, sidebarFilter(['contacts', 'my_contacts'])))).toEqual(['desktop-contacts', 'desktop-my-contacts'])
   })
 
   it('gives each messaging channel its list page, with the channel as the page prop', () => {

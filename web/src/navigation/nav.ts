@@ -17,6 +17,8 @@ export interface NavDetail {
   component: () => Promise<RouteComponent>
   /** A right needed on top of the entry's own. */
   right?: RightRef
+  /** The page's props when the path has no :id (a "new" page); else { id } from the path. */
+  props?: Record<string, unknown>
 }
 
 /** One page in a side navigation; the route is made from the entry too. */
@@ -92,7 +94,7 @@ export function navRoutes(sections: NavSection[]): RouteRecordRaw[] {
         path: detail.path,
         name: detail.name,
         component: detail.component,
-        props: (route: { params: Record<string, unknown> }) => ({ id: Number(route.params.id) }),
+        props: detail.props ?? ((route: { params: Record<string, unknown> }) => ({ id: Number(route.params.id) })),
         meta: {
           title: detail.title,
           kinds: item.kinds,
