@@ -293,11 +293,24 @@ test('the customer ends the chat: the agent sees it closed by the customer', asy
   await customer.widget.getByTestId('sb-end-yes').click();
   await expect(customer.widget.getByTestId('sb-ended')).toContainText('You ended the chat');
 
-  await expect(agent.conversation.getByTestId('closed-by-customer')).toBeVisible();
+  await expect(agent.conversation.getByTestId('dispose-late')).toContainText('The customer ended the chat');
   await expect(agent.status()).toHaveAttribute('data-status', 'closed');
   await expect(agent.tab(id)).toHaveAttribute('data-status', 'closed');
   await expect(agent.page.getByTestId('composer-blocked')).toContainText('you can still add internal notes');
   await agent.screenshot('closed-by-customer');
+
+  // Closed without a disposition: the agent gives it one afterwards.
+  const name = unique('Resolved by chat');
+  await api.call('POST', '/dispositions', { name });
+  await agent.conversation.getByTestId('dispose-late-button').click();
+  const dialog = agent.page.getByTestId('dispose-dialog');
+  await dialog.getByRole('option', { name }).click();
+  await dialog.getByTestId('dispose-submit').click();
+  await expect(agent.conversation.getByTestId('dispose-late')).toHaveCount(0);
+  await expect(agent.conversation.getByTestId('closed-by-customer')).toBeVisible();
+  await expect(agent.page.getByTestId('dispose-after-button')).toHaveCount(0);
+  const it = await api.call('GET', `/interactions/${id}`);
+  expect(it.disposition?.name).toBe(name);
 
   await customer.close();
   await agent.close();

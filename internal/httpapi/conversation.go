@@ -287,6 +287,68 @@ func (s *Server) readInteraction(w http.ResponseWriter, r *http.Request) error {
 // the interaction's account makes one mandatory it must be given; it must
 // be global or of that account. The disposition is written in the close's
 // own transaction, so a refused close stores nothing.
+// checkDisposition refuses a disposition that does not exist or belongs to
+// another account than the interaction's.
+func (s *Server) checkDisposition(ctx context.Context, it *store.Interaction, dispositionID int64) error {
+	d, err := s.db.Disposition(ctx, dispositionID)
+	if apperr.Is(err, apperr.NotFound) {
+		return apperr.Field("disposition_id", "id.unknown", dispositionID)
+	}
+	if err != nil {
+		return err
+	}
+	if d.AccountID != nil && (it.AccountID == nil || *d.AccountID != *it.AccountID) {
+		return apperr.Field("disposition_id", "disposition.other_account")
+	}
+	return nil
+}
+
+// disposeInteraction records how an interaction ended after it was closed
+// without a disposition — the customer ended the chat, or it was closed
+// while the account did not ask for one — so the agent who had it can still
+// give the disposition his account wants. Once given, it is not changed.
+func (s *Server) disposeInteraction(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		DispositionID *int64 `json:"disposition_id"`
+		Note          string `json:"note"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	ctx, me := r.Context(), callerFrom(r.Context()).ID()
+	it, err := s.db.Interaction(ctx, id)
+	if err != nil {
+		return err
+	}
+	if it.OwnerID == nil || *it.OwnerID != me {
+		return apperr.New(apperr.Forbidden, "interaction.not_owner")
+	}
+	if it.Status != "closed" {
+		return apperr.New(apperr.Conflict, "interaction.not_closed")
+	}
+	if it.DispositionID != nil {
+		return apperr.New(apperr.Conflict, "interaction.already_disposed")
+	}
+	if in.DispositionID == nil {
+		return apperr.Field("disposition_id", "field.required")
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if utf8.RuneCountInString(in.Note) > maxCloseNote {
+		return apperr.Field("note", "field.too_long", maxCloseNote)
+	}
+	if err := s.checkDisposition(ctx, it, *in.DispositionID); err != nil {
+		return err
+	}
+	if err := s.db.DisposeClosed(ctx, id, me, *in.DispositionID, in.Note); err != nil {
+		return err
+	}
+	return s.writeInteraction(w, r, http.StatusOK, id)
+}
+
 func (s *Server) closeInteraction(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -312,15 +374,8 @@ func (s *Server) closeInteraction(w http.ResponseWriter, r *http.Request) error 
 		return apperr.Field("note", "field.too_long", maxCloseNote)
 	}
 	if in.DispositionID != nil {
-		d, err := s.db.Disposition(ctx, *in.DispositionID)
-		if apperr.Is(err, apperr.NotFound) {
-			return apperr.Field("disposition_id", "id.unknown", *in.DispositionID)
-		}
-		if err != nil {
+		if err := s.checkDisposition(ctx, it, *in.DispositionID); err != nil {
 			return err
-		}
-		if d.AccountID != nil && (it.AccountID == nil || *d.AccountID != *it.AccountID) {
-			return apperr.Field("disposition_id", "disposition.other_account")
 		}
 	} else if it.AccountID != nil {
 		mandatory, err := s.db.MandatoryDisposition(ctx, *it.AccountID)

@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -227,6 +229,50 @@ func TestCloseWithADisposition(t *testing.T) {
 
 		// An unknown account is refused on create.
 		rs.admin.Do("POST", "/api/v1/interactions", map[string]any{"queue_id": rs.queue["id"], "account_id": 999999}).Expect(t, 400)
+	})
+}
+
+func TestAnInteractionTheCustomerClosedIsDisposedAfterwards(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, d store.Dialect) {
+		rs := newRoutingSiteOn(t, d)
+		shop := rs.admin.Do("POST", "/api/v1/websites", map[string]any{"name": "Shop", "queue_id": rs.queue["id"],
+			"mandatory_disposition": true}).Expect(t, 201).Map(t)
+		blog := rs.admin.Do("POST", "/api/v1/websites", map[string]any{"name": "Blog"}).Expect(t, 201).Map(t)
+		solved := rs.admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "Solved"}).Expect(t, 201).Map(t)
+		foreign := rs.admin.Do("POST", "/api/v1/dispositions", map[string]any{"name": "Comment", "account_id": blog["id"]}).Expect(t, 201).Map(t)
+		rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+		it := rs.admin.Do("POST", "/api/v1/interactions", map[string]any{"account_id": shop["id"], "contact_name": "Anna"}).Expect(t, 201).Map(t)
+		id := idOf(it)
+		base := "/api/v1/interactions/" + id
+		rs.mario.Do("POST", base+"/accept", nil).Expect(t, 200)
+
+		// Still open: it is closed with its disposition, not disposed afterwards.
+		rs.mario.Do("POST", base+"/disposition", map[string]any{"disposition_id": solved["id"]}).Expect(t, 409)
+
+		n, _ := strconv.ParseInt(id, 10, 64)
+		if err := rs.site.App.ACD.CloseByCustomer(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+		if got := rs.mario.Do("GET", base, nil).Map(t); got["status"] != "closed" || got["disposition_id"] != nil {
+			t.Fatalf("closed by the customer %v", got)
+		}
+		rs.mario.Do("POST", base+"/disposition", map[string]any{}).Expect(t, 400)
+		rs.mario.Do("POST", base+"/disposition", map[string]any{"disposition_id": foreign["id"]}).Expect(t, 400)
+		rs.mario.Do("POST", base+"/disposition", map[string]any{"disposition_id": 999999}).Expect(t, 400)
+		// Only its agent disposes of it.
+		rs.giula.Do("POST", base+"/disposition", map[string]any{"disposition_id": solved["id"]}).Expect(t, 403)
+		if got := rs.admin.Do("GET", base, nil).Map(t); got["disposition_id"] != nil {
+			t.Fatalf("a refused disposal stored %v", got["disposition_id"])
+		}
+		got := rs.mario.Do("POST", base+"/disposition", map[string]any{"disposition_id": solved["id"], "note": " Left happy "}).Expect(t, 200).Map(t)
+		if got["disposition"].(map[string]any)["name"] != "Solved" || got["disposition_note"] != "Left happy" {
+			t.Fatalf("disposed %v", got)
+		}
+		// Once given, it stays.
+		r := rs.mario.Do("POST", base+"/disposition", map[string]any{"disposition_id": foreign["id"]}).Expect(t, 409)
+		if !strings.Contains(string(r.Body), "already") {
+			t.Fatalf("second disposal: %s", r.Body)
+		}
 	})
 }
 

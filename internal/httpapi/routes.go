@@ -252,6 +252,7 @@ func (s *Server) table() []route {
 			rt("POST", "/api/v1/interactions/{id}/accept", AgentOnly, s.acceptInteraction),
 			rt("POST", "/api/v1/interactions/{id}/reject", AgentOnly, s.rejectInteraction),
 			rt("POST", "/api/v1/interactions/{id}/close", AgentOnly, s.closeInteraction),
+			rt("POST", "/api/v1/interactions/{id}/disposition", AgentOnly, s.disposeInteraction),
 			rt("POST", "/api/v1/interactions/{id}/transfer", AgentOnly, s.transferInteraction),
 			rt("GET", "/api/v1/interactions/{id}/messages", AnyPrincipal, s.listMessages),
 			rt("POST", "/api/v1/interactions/{id}/messages", AgentOnly, s.sendMessage),

@@ -509,15 +509,37 @@ func Dispose(interactionID, agentID int64, disposition *int64, note string) TxFu
 			nullID(disposition), note, interactionID)); err != nil {
 			return err
 		}
-		_, queue, _, err := tx.interactionRouting(ctx, interactionID)
+		return disposed(ctx, tx, interactionID, agentID, disposition)
+	}
+}
+
+// DisposeClosed gives a closed interaction that has none its disposition
+// (the customer closed it, so its agent disposes of it afterwards): a
+// second, concurrent disposal finds it disposed and is refused.
+func (db *DB) DisposeClosed(ctx context.Context, interactionID, agentID int64, disposition int64, note string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE interactions SET disposition_id = ?, disposition_note = ?
+			WHERE id = ? AND status = 'closed' AND disposition_id IS NULL`, disposition, note, interactionID)
 		if err != nil {
 			return err
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionDisposed, ActorID: actorPtr(agentID),
-			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
-				"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "disposition_id": disposition})})
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "interaction.already_disposed")
+		}
+		return disposed(ctx, tx, interactionID, agentID, &disposition)
+	})
+}
+
+// disposed records the disposal's event.
+func disposed(ctx context.Context, tx *Tx, interactionID, agentID int64, disposition *int64) error {
+	_, queue, _, err := tx.interactionRouting(ctx, interactionID)
+	if err != nil {
 		return err
 	}
+	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionDisposed, ActorID: actorPtr(agentID),
+		SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
+			"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "disposition_id": disposition})})
+	return err
 }
 
 // CatalogRef names a sub-status or disposition by id (nil: none).

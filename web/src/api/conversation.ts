@@ -225,6 +225,14 @@ export const conversationApi = {
         note: request.note.trim() || undefined,
       })
       .then(normalizeInteraction),
+  /** A closed interaction without a disposition (the customer ended it) gets one afterwards. */
+  dispose: (id: number, request: CloseRequest) =>
+    api
+      .post<RawDetail>(`/interactions/${id}/disposition`, {
+        disposition_id: request.disposition_id,
+        note: request.note.trim() || undefined,
+      })
+      .then(normalizeInteraction),
   /** "I have it on screen": repeated while it stays open (the server forgets a watch after a minute). */
   watch: (id: number) => api.post<void>(`/interactions/${id}/watch`),
   unwatch: (id: number) => api.delete<void>(`/interactions/${id}/watch`),

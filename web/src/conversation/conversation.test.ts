@@ -44,6 +44,10 @@ function fakeApi() {
     setSubStatus: vi.fn(),
     markRead: vi.fn(async () => server.interaction),
     close: vi.fn(),
+    dispose: vi.fn(async (_id: number, request: { disposition_id: number | null; note: string }) => {
+      server.interaction = detail({ status: 'closed', disposition_id: request.disposition_id, disposition_note: request.note })
+      return server.interaction
+    }),
   }
   return { server, api }
 }
@@ -120,6 +124,16 @@ describe('a conversation', () => {
     await flush()
     expect(c.state.interaction?.status).toBe('closed')
     expect(c.state.closedBy).toBe('customer')
+  })
+
+  it('gives a chat the customer closed its disposition afterwards', async () => {
+    const { server, api } = fakeApi()
+    server.interaction = detail({ status: 'closed', closed_at: '2026-11-21T10:05:00Z' })
+    const c = createConversation(ID, api)
+    await c.load()
+    await c.giveDisposition({ disposition_id: 7, note: 'ok' })
+    expect(api.dispose).toHaveBeenCalledWith(ID, { disposition_id: 7, note: 'ok' })
+    expect(c.state.interaction?.disposition_id).toBe(7)
   })
 
   it('ignores other interactions and clears the sub-status when the customer writes', async () => {

@@ -24,6 +24,7 @@ export interface ConversationApi {
   setSubStatus(id: number, subStatusId: number | null): Promise<InteractionDetail>
   markRead(id: number): Promise<InteractionDetail>
   close(id: number, request: CloseRequest): Promise<InteractionDetail>
+  dispose(id: number, request: CloseRequest): Promise<InteractionDetail>
 }
 
 /** A reply on its way: shown at the end of the conversation until the server has it. */
@@ -72,6 +73,8 @@ export interface Conversation {
   setSubStatus(subStatusId: number | null): Promise<void>
   markRead(): Promise<void>
   close(request: CloseRequest): Promise<void>
+  /** Gives a closed interaction its disposition afterwards. */
+  giveDisposition(request: CloseRequest): Promise<void>
   /** Stops answering: late answers to requests under way are dropped. */
   dispose(): void
 }
@@ -282,6 +285,9 @@ export function createConversation(id: number, api: ConversationApi): Conversati
     },
     async close(request) {
       takeInteraction(await api.close(id, request))
+    },
+    async giveDisposition(request) {
+      takeInteraction(await api.dispose(id, request))
     },
     dispose() {
       disposed = true
