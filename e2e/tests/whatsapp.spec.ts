@@ -250,6 +250,21 @@ test.describe('WhatsApp at the desktop', () => {
     await dialog.getByTestId('new-whatsapp-open').click();
     await expect(desk.page).toHaveURL(new RegExp(`/desktop/interactions/${id}$`));
     await expect(desk.message('in', 'Hello?')).toBeVisible();
+
+    // A number that never wrote: he starts the conversation with the template,
+    // lands in it, and the template goes out to the number.
+    await desk.page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'WhatsApp' }).click();
+    await desk.page.getByTestId('new-whatsapp-button').click();
+    await expect(desk.page.getByTestId('new-whatsapp-account')).toContainText(site.account.name);
+    await desk.page.getByTestId('new-whatsapp-number').fill('+39 347 555 0102');
+    await desk.page.getByTestId('new-whatsapp-check').click();
+    await dialog.getByTestId('template-param-1').fill('Giada');
+    await dialog.getByTestId('template-send').click();
+    await expect(desk.page).toHaveURL(/\/desktop\/interactions\/\d+$/);
+    await expect(desk.message('out', 'Ciao Giada, come possiamo aiutarti?')).toBeVisible();
+    await expect
+      .poll(() => graph.sends.find((x) => String(x.body.to).replace('+', '') === '393475550102')?.body.type)
+      .toBe('template');
     await desk.close();
   });
 });

@@ -156,22 +156,34 @@ func (e *Engine) applyLockedWith(ctx context.Context, cmd routing.Command, with 
 	// number would refuse every later decision on the log's key.
 	e.lastID++
 	if err := e.save(ctx, effects, with, store.RouterCommand{ID: e.lastID, Command: raw}); err != nil {
-		e.rollback()
-		e.failures++
-		e.arm()
+		e.saveFailed()
 		return nil, err
 	}
+	e.saved(logged, effects)
+	return effects, nil
+}
+
+// saveFailed takes the state back to what the database holds after an
+// applied decision could not be saved, and retries its timer later.
+func (e *Engine) saveFailed() {
+	e.rollback()
+	e.failures++
+	e.arm()
+}
+
+// saved keeps the books after a decision is saved: the commands since the
+// snapshot, the timer, who works which queues.
+func (e *Engine) saved(logged routing.LoggedCommand, effects []routing.Effect) {
 	e.since = append(e.since, logged)
 	e.failures = 0
 	e.snapshotIfDue(logged.At)
 	e.arm()
-	if changesWhoWorks(cmd) {
+	if changesWhoWorks(logged.Command) {
 		e.publishWorking()
 	}
 	if e.afterSave != nil {
 		e.afterSave(effects)
 	}
-	return effects, nil
 }
 
 // rollback takes the state back to what the database holds after a write
@@ -259,7 +271,7 @@ func (e *Engine) writeSnapshot(ctx context.Context, snap routing.Snapshot, throu
 func changesWhoWorks(cmd routing.Command) bool {
 	switch cmd.(type) {
 	case routing.Enqueue, routing.Accept, routing.Reject, routing.Close, routing.Transfer, routing.Tick,
-		routing.UpsertQueue, routing.RemoveQueue:
+		routing.UpsertQueue, routing.RemoveQueue, routing.StartOutbound:
 		return false
 	}
 	return true
@@ -285,6 +297,12 @@ func (e *Engine) publishWorking() {
 // save writes a decision: its events, the interaction rows it changed and
 // the command it applied, in one transaction.
 func (e *Engine) save(ctx context.Context, effects []routing.Effect, with store.TxFunc, cmd store.RouterCommand) error {
+	return e.db.SaveRouting(context.WithoutCancel(ctx), routingBatch(effects, with, cmd))
+}
+
+// routingBatch is what a decision writes: its effects' events and row
+// changes, with, and its command.
+func routingBatch(effects []routing.Effect, with store.TxFunc, cmd store.RouterCommand) store.RoutingBatch {
 	batch := store.RoutingBatch{Command: &cmd, With: with}
 	for _, ef := range effects {
 		ev, change := describe(ef)
@@ -293,7 +311,7 @@ func (e *Engine) save(ctx context.Context, effects []routing.Effect, with store.
 			batch.Changes = append(batch.Changes, *change)
 		}
 	}
-	return e.db.SaveRouting(context.WithoutCancel(ctx), batch)
+	return batch
 }
 
 // arm sets the one timer for the state's next deadline.

@@ -47,6 +47,9 @@ type deskJSON struct {
 	Routing      acd.AgentView       `json:"routing"`
 	// Queues names the queues he works now (his active queues).
 	Queues []deskQueue `json:"queues"`
+	// ServerTime is the server's clock when it answered: the desktop
+	// learns its skew from it before any realtime event arrives.
+	ServerTime time.Time `json:"server_time"`
 }
 
 type deskQueue struct {
@@ -63,7 +66,7 @@ func (s *Server) myDesk(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) writeDesk(w http.ResponseWriter, r *http.Request, status int) error {
 	id := callerFrom(r.Context()).ID()
-	out := deskJSON{Routing: s.acd.Agent(id)}
+	out := deskJSON{Routing: s.acd.Agent(id), ServerTime: s.clock.Now().UTC()}
 	p, err := s.db.PresenceOf(r.Context(), id)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err

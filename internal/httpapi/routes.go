@@ -208,6 +208,8 @@ func (s *Server) table() []route {
 			rt("PATCH", "/api/v1/whatsapp-accounts/{id}/templates/{template_id}", channelsEdit, s.patchWhatsAppTemplate),
 			rt("DELETE", "/api/v1/whatsapp-accounts/{id}/templates/{template_id}", channelsDelete, s.deleteWhatsAppTemplate),
 			rt("POST", "/api/v1/whatsapp/outbound/check", AgentOnly, s.checkWhatsAppOutbound),
+			rt("POST", "/api/v1/whatsapp/outbound", AgentOnly, s.startWhatsAppOutbound), // whatsapp_start.go
+			rt("GET", "/api/v1/me/whatsapp-accounts", AgentOnly, s.myWhatsAppAccounts),
 			// A signed, expiring link to a file, for a provider to fetch.
 			rt("GET", "/api/v1/media/{id}", Public, s.publicMedia),
 

@@ -441,27 +441,12 @@ func (s *Server) checkWhatsAppOutbound(w http.ResponseWriter, r *http.Request) e
 
 func (s *Server) outboundCheck(ctx context.Context, me int64, in outboundCheckIn) (*outboundCheck, error) {
 	f := apperr.FieldErrors{}
-	if in.AccountID == 0 {
-		f.Add("account_id", "field.required")
-	}
-	number, ok := whatsapp.NormaliseNumber(in.Number)
-	switch {
-	case strings.TrimSpace(in.Number) == "":
-		f.Add("number", "field.required")
-	case !ok:
-		f.Add("number", "whatsapp.number_invalid")
-	}
+	number := checkOutboundTarget(f, in)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	a, err := s.db.WhatsAppAccount(ctx, in.AccountID)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil, apperr.Field("account_id", "id.unknown", in.AccountID)
-	}
+	a, err := s.writableAccount(ctx, me, in.AccountID)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.mayWriteFrom(ctx, me, a); err != nil {
 		return nil, err
 	}
 	out := &outboundCheck{AccountID: a.ID, Number: number, Templates: []*whatsapp.Template{}}
@@ -499,6 +484,37 @@ func (s *Server) outboundCheck(ctx context.Context, me int64, in outboundCheckIn
 		}
 	}
 	return out, nil
+}
+
+// checkOutboundTarget adds to f what is wrong with the account and number
+// an agent writes from and to, and returns the number in E.164.
+func checkOutboundTarget(f apperr.FieldErrors, in outboundCheckIn) string {
+	if in.AccountID == 0 {
+		f.Add("account_id", "field.required")
+	}
+	number, ok := whatsapp.NormaliseNumber(in.Number)
+	switch {
+	case strings.TrimSpace(in.Number) == "":
+		f.Add("number", "field.required")
+	case !ok:
+		f.Add("number", "whatsapp.number_invalid")
+	}
+	return number
+}
+
+// writableAccount reads an account an agent may start conversations from.
+func (s *Server) writableAccount(ctx context.Context, me, accountID int64) (*whatsapp.Account, error) {
+	a, err := s.db.WhatsAppAccount(ctx, accountID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, apperr.Field("account_id", "id.unknown", accountID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.mayWriteFrom(ctx, me, a); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // mayWriteFrom checks an agent may start conversations from an account:

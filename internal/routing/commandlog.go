@@ -35,6 +35,7 @@ var commandTypes = map[string]Command{
 	"close":             Close{},
 	"transfer":          Transfer{},
 	"tick":              Tick{},
+	"start_outbound":    StartOutbound{},
 }
 
 // commandNames is commandTypes the other way round.

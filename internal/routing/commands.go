@@ -132,6 +132,21 @@ type Transfer struct {
 	Timeout       time.Duration `json:"timeout,omitempty"`
 }
 
+// StartOutbound is an agent starting a conversation himself (a WhatsApp
+// message he sends to a number): the interaction enters routing already
+// his, in its queue (for reporting), without being offered. It counts
+// against his capacity on the channel but is never refused for it — the
+// reference does not limit what an agent starts — and the offers he holds
+// there beyond his capacity are withdrawn, so accepting one never adds
+// to what he started. Channel must be the queue's: it is stated so the log
+// says what the agent asked for, and a queue changed since is refused.
+type StartOutbound struct {
+	InteractionID int64   `json:"interaction_id"`
+	AgentID       int64   `json:"agent_id"`
+	QueueID       int64   `json:"queue_id"`
+	Channel       Channel `json:"channel"`
+}
+
 // Tick processes every deadline that has come (offers ringing out,
 // auto-answers, max waits), in the order they fell due.
 type Tick struct{}
@@ -403,10 +418,16 @@ func (s *State) revalidateOffers(a *Agent) {
 		return ok
 	})
 	for _, ch := range Channels {
-		limit := a.Capacity[ch]
-		for l := s.loadOf(a.ID, ch); limit > 0 && l.Offered > 0 && l.Owned+l.Offered > limit; l = s.loadOf(a.ID, ch) {
-			s.endOffer(s.newestOffer(a.ID, ch), a.ID, ReasonCapacity)
-		}
+		s.fitOffersToCapacity(a, ch)
+	}
+}
+
+// fitOffersToCapacity withdraws an agent's newest offers on ch until his
+// load fits his capacity there, or no offer is left.
+func (s *State) fitOffersToCapacity(a *Agent, ch Channel) {
+	limit := a.Capacity[ch]
+	for l := s.loadOf(a.ID, ch); limit > 0 && l.Offered > 0 && l.Owned+l.Offered > limit; l = s.loadOf(a.ID, ch) {
+		s.endOffer(s.newestOffer(a.ID, ch), a.ID, ReasonCapacity)
 	}
 }
 
@@ -423,15 +444,25 @@ func (s *State) newestOffer(agentID int64, ch Channel) *Interaction {
 	return newest
 }
 
-func (c Enqueue) apply(s *State) error {
-	q := s.queues[c.QueueID]
+// newInteractionQueue checks that a new interaction's id is free and its
+// queue known, and returns the queue.
+func (s *State) newInteractionQueue(interactionID, queueID int64) (*Queue, error) {
+	q := s.queues[queueID]
 	switch {
-	case c.InteractionID <= 0:
-		return errorf(ErrInvalid, "interaction id %d", c.InteractionID)
-	case s.interactions[c.InteractionID] != nil:
-		return errorf(ErrInteractionExists, "interaction %d", c.InteractionID)
+	case interactionID <= 0:
+		return nil, errorf(ErrInvalid, "interaction id %d", interactionID)
+	case s.interactions[interactionID] != nil:
+		return nil, errorf(ErrInteractionExists, "interaction %d", interactionID)
 	case q == nil:
-		return errorf(ErrUnknownQueue, "queue %d", c.QueueID)
+		return nil, errorf(ErrUnknownQueue, "queue %d", queueID)
+	}
+	return q, nil
+}
+
+func (c Enqueue) apply(s *State) error {
+	q, err := s.newInteractionQueue(c.InteractionID, c.QueueID)
+	if err != nil {
+		return err
 	}
 	it := &Interaction{ID: c.InteractionID, QueueID: q.ID, Channel: q.Channel,
 		EnqueuedAt: s.now, WaitingSince: s.now, Status: StatusWaiting}
@@ -534,6 +565,26 @@ func (c Transfer) apply(s *State) error {
 	it.Transfer = &PendingTransfer{ToQueue: q.ID, RequestedAt: s.now, Deadline: deadline}
 	s.ringAll(it, q.ID, cands, deadline, true)
 	s.autoAcceptDue(it)
+	return nil
+}
+
+func (c StartOutbound) apply(s *State) error {
+	q, err := s.newInteractionQueue(c.InteractionID, c.QueueID)
+	if err != nil {
+		return err
+	}
+	if q.Channel != c.Channel {
+		return errorf(ErrChannelMismatch, "interaction %d (%s) in queue %d (%s)", c.InteractionID, c.Channel, q.ID, q.Channel)
+	}
+	a, err := s.agent(c.AgentID)
+	if err != nil {
+		return err
+	}
+	it := &Interaction{ID: c.InteractionID, QueueID: q.ID, Channel: q.Channel, EnqueuedAt: s.now, Status: StatusOwned}
+	s.interactions[it.ID] = it
+	s.setOwner(it, a.ID)
+	s.emit(Assigned{Interaction: it.ID, Queue: q.ID, Agent: a.ID, Outbound: true})
+	s.fitOffersToCapacity(a, it.Channel)
 	return nil
 }
 

@@ -55,6 +55,8 @@ type Assigned struct {
 	Queue       int64 `json:"queue_id"`
 	Agent       int64 `json:"agent_id"`
 	Auto        bool  `json:"auto,omitempty"` // by auto-answer
+	// Outbound: he started it himself (StartOutbound); nobody was offered it.
+	Outbound bool `json:"outbound,omitempty"`
 }
 
 // TransferAccepted: the owner changed from From to To.

@@ -162,7 +162,25 @@ func (db *DB) sendOutbound(ctx context.Context, interactionID, agentID int64, bo
 		return nil, apperr.Field("body", "field.required")
 	}
 	var m *Message
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		m, err = tx.sendOutbound(ctx, interactionID, agentID, body, f, queued)
+		return err
+	})
+	return m, err
+}
+
+// SendQueued is DB.SendQueued in a transaction the caller runs (the first
+// message of a conversation an agent starts, stored with it).
+func (tx *Tx) SendQueued(ctx context.Context, interactionID, agentID int64, body string, f *NewAttachment, e outbox.Entry) (*Message, error) {
+	if strings.TrimSpace(body) == "" && f == nil {
+		return nil, apperr.Field("body", "field.required")
+	}
+	return tx.sendOutbound(ctx, interactionID, agentID, body, f, &e)
+}
+
+func (tx *Tx) sendOutbound(ctx context.Context, interactionID, agentID int64, body string, f *NewAttachment, queued *outbox.Entry) (*Message, error) {
+	var m *Message
+	err := func() error {
 		if err := updated(tx.exec(ctx, `UPDATE interactions SET last_message_at = ?, last_message_direction = 'out'
 			WHERE id = ? AND owner_id = ? AND status = 'open'`, tx.now, interactionID, agentID)); err != nil {
 			if apperr.Is(err, apperr.NotFound) {
@@ -202,7 +220,7 @@ func (db *DB) sendOutbound(ctx context.Context, interactionID, agentID int64, bo
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 				"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "message_id": id, "message": m})})
 		return err
-	})
+	}()
 	return m, err
 }
 

@@ -64,31 +64,36 @@ func Both(a, b TxFunc) TxFunc {
 
 // SaveRouting writes a routing decision in one transaction.
 func (db *DB) SaveRouting(ctx context.Context, b RoutingBatch) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		if b.With != nil {
-			if err := b.With(ctx, tx); err != nil {
-				return err
-			}
-		}
-		for _, c := range b.Changes {
-			if err := tx.changeInteraction(ctx, c); err != nil {
-				return err
-			}
-		}
-		for _, ev := range b.Events {
-			if _, err := tx.appendEvent(ctx, ev); err != nil {
-				return err
-			}
-		}
-		if err := tx.deliverToNewOwners(ctx, b.Changes); err != nil {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.SaveRouting(ctx, b) })
+}
+
+// SaveRouting writes a routing decision in a transaction the caller runs,
+// for a decision whose command needs rows written first in the same
+// transaction (a started conversation needs its interaction's id).
+func (tx *Tx) SaveRouting(ctx context.Context, b RoutingBatch) error {
+	if b.With != nil {
+		if err := b.With(ctx, tx); err != nil {
 			return err
 		}
-		if b.Command == nil {
-			return nil
+	}
+	for _, c := range b.Changes {
+		if err := tx.changeInteraction(ctx, c); err != nil {
+			return err
 		}
-		_, err := tx.exec(ctx, `INSERT INTO router_commands (id, command) VALUES (?, ?)`, b.Command.ID, string(b.Command.Command))
+	}
+	for _, ev := range b.Events {
+		if _, err := tx.appendEvent(ctx, ev); err != nil {
+			return err
+		}
+	}
+	if err := tx.deliverToNewOwners(ctx, b.Changes); err != nil {
 		return err
-	})
+	}
+	if b.Command == nil {
+		return nil
+	}
+	_, err := tx.exec(ctx, `INSERT INTO router_commands (id, command) VALUES (?, ?)`, b.Command.ID, string(b.Command.Command))
+	return err
 }
 
 // SaveRouterSnapshot writes the router's snapshot, which includes the
@@ -251,8 +256,22 @@ type NewInteraction struct {
 // exist and serve the queue's channel.
 func (db *DB) CreateInteraction(ctx context.Context, channel string, in NewInteraction, priority int, actor int64) (*Interaction, error) {
 	var id int64
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		id, err = tx.CreateInteraction(ctx, channel, in, priority, actor)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Interaction(ctx, id)
+}
+
+// CreateInteraction is DB.CreateInteraction in a transaction the caller
+// runs; it returns the new interaction's id.
+func (tx *Tx) CreateInteraction(ctx context.Context, channel string, in NewInteraction, priority int, actor int64) (int64, error) {
+	var id int64
 	queueID := in.QueueID
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := func() error {
 		if in.AccountID != nil {
 			var ch string
 			if err := tx.queryRow(ctx, `SELECT channel FROM accounts WHERE id = ?`, *in.AccountID).Scan(&ch); err != nil {
@@ -286,11 +305,8 @@ func (db *DB) CreateInteraction(ctx context.Context, channel string, in NewInter
 			return err
 		}
 		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return db.Interaction(ctx, id)
+	}()
+	return id, err
 }
 
 // Interaction returns one interaction.

@@ -138,9 +138,22 @@ func (db *DB) DeleteWhatsAppAccount(ctx context.Context, id, actor int64) error 
 // account by his contact key (0 when he has none): where his next message
 // goes.
 func (db *DB) OpenConversation(ctx context.Context, accountID int64, contactKey string) (int64, error) {
+	return scanOpenConversation(db.queryRow(ctx, openConversationSQL, accountID, contactKey))
+}
+
+// OpenConversation is DB.OpenConversation in a transaction the caller runs
+// (a conversation an agent starts checks there is none in the transaction
+// that creates it).
+func (tx *Tx) OpenConversation(ctx context.Context, accountID int64, contactKey string) (int64, error) {
+	return scanOpenConversation(tx.queryRow(ctx, openConversationSQL, accountID, contactKey))
+}
+
+const openConversationSQL = `SELECT id FROM interactions WHERE account_id = ? AND contact_key = ?
+	AND status IN ('waiting', 'open') ORDER BY id DESC LIMIT 1`
+
+func scanOpenConversation(row rowScanner) (int64, error) {
 	var id int64
-	err := db.queryRow(ctx, `SELECT id FROM interactions WHERE account_id = ? AND contact_key = ?
-		AND status IN ('waiting', 'open') ORDER BY id DESC LIMIT 1`, accountID, contactKey).Scan(&id)
+	err := row.Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}

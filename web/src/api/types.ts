@@ -533,6 +533,8 @@ export interface Desk {
   routing: RoutingView
   /** His active queues (those he works now), each with how many interactions wait in it. */
   queues: DeskQueue[]
+  /** The server's clock when it answered: the clock skew is known before the first realtime event. */
+  server_time?: string
 }
 
 /** One of the agent's active queues on his desk. */

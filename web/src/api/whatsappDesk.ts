@@ -1,6 +1,5 @@
 import { api } from './api'
-import { accountsApi } from './channels'
-import type { ChannelAccount } from './types'
+import type { ChannelAccount, Interaction } from './types'
 import type { Message } from './conversation'
 import { normalizeMessage } from './conversation'
 
@@ -59,8 +58,9 @@ function normalizeCheck(c: OutboundCheck): OutboundCheck {
 }
 
 export const whatsappDeskApi = {
-  /** The WhatsApp accounts to write from (the server refuses one outside his queues: 403). */
-  accounts: (): Promise<ChannelAccount[]> => accountsApi.list('whatsapp').then((list) => list.filter((a) => a.enabled)),
+  /** The WhatsApp accounts he may write from: enabled, in his queues. */
+  accounts: (): Promise<ChannelAccount[]> =>
+    api.get<Items<ChannelAccount>>('/me/whatsapp-accounts').then((r) => r.items ?? []),
   templates: (interactionId: number) =>
     api
       .get<Items<WhatsAppTemplate>>(`/interactions/${interactionId}/templates`)
@@ -72,11 +72,9 @@ export const whatsappDeskApi = {
       .then(normalizeMessage),
   check: (accountId: number, number: string) =>
     api.post<OutboundCheck>('/whatsapp/outbound/check', { account_id: accountId, number }).then(normalizeCheck),
-  /** Starts the conversation with its first message; the answer names the new interaction. */
+  /** Starts the conversation with its first message; answers the new interaction's id. */
   start: (accountId: number, number: string, first: OutboundFirstMessage) =>
-    api.post<{ id?: number; interaction_id?: number; interaction?: { id: number } }>('/whatsapp/outbound', {
-      account_id: accountId,
-      number,
-      ...first,
-    }).then((r) => r.interaction?.id ?? r.interaction_id ?? r.id ?? 0),
+    api
+      .post<{ interaction: Interaction }>('/whatsapp/outbound', { account_id: accountId, number, ...first })
+      .then((r) => r.interaction.id),
 }

@@ -97,6 +97,7 @@ export const useDeskStore = defineStore('desk', () => {
 
   /** Applies a desk answer unless a newer one was applied already. */
   function take(seq: number, desk: Desk, ring: boolean) {
+    sampleSkew(desk.server_time) // even a stale answer read the clock
     if (seq < applied) return
     applied = seq
     follow(applyDesk(state, desk, { ring }))
@@ -132,13 +133,17 @@ export const useDeskStore = defineStore('desk', () => {
     }
   }
 
+  /** One reading of the server's clock (an event's time, the desk's server_time), taken on arrival. */
+  function sampleSkew(serverTime: string | undefined) {
+    const at = Date.parse(serverTime ?? '')
+    if (!Number.isFinite(at)) return
+    skewSamples.push(at - Date.now())
+    if (skewSamples.length > SKEW_SAMPLES) skewSamples.shift()
+    skew.value = estimateSkew(skewSamples)
+  }
+
   function onEvent(ev: RealtimeEvent) {
-    const at = Date.parse(ev.at)
-    if (Number.isFinite(at)) {
-      skewSamples.push(at - Date.now())
-      if (skewSamples.length > SKEW_SAMPLES) skewSamples.shift()
-      skew.value = estimateSkew(skewSamples)
-    }
+    sampleSkew(ev.at)
     follow(applyEvent(state, ev, Date.now()))
     for (const l of listeners) l.event?.(ev)
   }
