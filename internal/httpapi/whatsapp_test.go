@@ -459,3 +459,45 @@ func TestWhatsAppTwilioWebhookIsSignedOverTheFullURL(t *testing.T) {
 		}
 	})
 }
+
+// A new customer's first messages delivered at once (the provider does not
+// wait for one webhook's answer to send the next) make one conversation.
+func TestWhatsAppFirstMessagesDeliveredAtOnceMakeOneConversation(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, d store.Dialect) {
+		ws := newWASite(t, d, whatsapp.Meta)
+		const n = 8
+		codes := make(chan int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			body := metaMessages(metaText(fmt.Sprintf("wamid.burst.%d", i), waCustomer, fmt.Sprintf("part %d", i)))
+			mac := hmac.New(sha256.New, []byte(waAppSecret))
+			mac.Write(body)
+			req, _ := http.NewRequest("POST", ws.site.Server.URL+ws.hookPath(), bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+			wg.Go(func() {
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					codes <- 0
+					return
+				}
+				resp.Body.Close()
+				codes <- resp.StatusCode
+			})
+		}
+		wg.Wait()
+		close(codes)
+		for c := range codes {
+			if c != 200 {
+				t.Fatalf("a webhook got %d", c)
+			}
+		}
+		items := ws.whatsappInteractions(t)
+		if len(items) != 1 {
+			t.Fatalf("%d conversations for one customer", len(items))
+		}
+		if got := ws.messages(t, idOf(items[0])); len(got) != n {
+			t.Fatalf("%d messages in the conversation, want %d", len(got), n)
+		}
+	})
+}

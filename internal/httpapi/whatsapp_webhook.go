@@ -202,27 +202,43 @@ func (s *Server) receiveWhatsApp(ctx context.Context, a *whatsapp.Account, m *wh
 		}
 	}
 	key := whatsapp.ContactKey(m.From)
-	id, err := s.db.OpenConversation(ctx, a.ID, key)
-	if err != nil {
-		return err
-	}
-	if id != 0 {
-		in.InteractionID = id
-		_, _, err := s.db.ReceiveInbound(ctx, in)
-		if err == nil {
-			return s.db.NameUnnamedInteraction(ctx, id, m.ProfileName)
-		}
-		if !apperr.Is(err, apperr.Conflict) {
+	// A second try when another conversation with him opened while this one
+	// was being created (see store.NoOtherConversation): the message joins it.
+	for attempt := 0; ; attempt++ {
+		joined, err := s.joinWhatsAppConversation(ctx, a.ID, key, in, m.ProfileName)
+		if joined || err != nil {
 			return err
 		}
-		// Closed in the meantime: his message starts a new conversation.
+		if a.QueueID == nil {
+			return apperr.New(apperr.Unavailable, "whatsapp.no_queue")
+		}
+		_, err = s.acd.CreateWith(ctx, store.NewInteraction{QueueID: *a.QueueID, AccountID: &a.ID, ContactName: m.ProfileName,
+			ContactKey: key, With: store.WithBoth(store.NoOtherConversation(a.ID, key),
+				store.WithBoth(s.linkContact(key, m.ProfileName, nil, nil), store.FirstInbound(in)))}, 0)
+		var refused *apperr.Error
+		if attempt == 0 && errors.As(err, &refused) && refused.Message.Key == store.ConversationOpened {
+			continue
+		}
+		return err
 	}
-	if a.QueueID == nil {
-		return apperr.New(apperr.Unavailable, "whatsapp.no_queue")
+}
+
+// joinWhatsAppConversation adds a customer's message to his waiting or open
+// conversation on the account, if he has one (joined false: he has none,
+// or it closed in the meantime, and his message starts a new one).
+func (s *Server) joinWhatsAppConversation(ctx context.Context, accountID int64, key string, in store.Inbound, profileName string) (joined bool, err error) {
+	id, err := s.db.OpenConversation(ctx, accountID, key)
+	if err != nil || id == 0 {
+		return false, err
 	}
-	_, err = s.acd.CreateWith(ctx, store.NewInteraction{QueueID: *a.QueueID, AccountID: &a.ID, ContactName: m.ProfileName,
-		ContactKey: key, With: store.WithBoth(s.linkContact(key, m.ProfileName, nil, nil), store.FirstInbound(in))}, 0)
-	return err
+	in.InteractionID = id
+	if _, _, err := s.db.ReceiveInbound(ctx, in); err != nil {
+		if apperr.Is(err, apperr.Conflict) { // closed in the meantime
+			return false, nil
+		}
+		return false, err
+	}
+	return true, s.db.NameUnnamedInteraction(ctx, id, profileName)
 }
 
 // whatsappMediaTimeout bounds one media download: longer than a 16 MB

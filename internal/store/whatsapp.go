@@ -148,6 +148,32 @@ func (tx *Tx) OpenConversation(ctx context.Context, accountID int64, contactKey 
 	return scanOpenConversation(tx.queryRow(ctx, openConversationSQL, accountID, contactKey))
 }
 
+// NoOtherConversation refuses, in the transaction creating interactionID,
+// when the customer has another waiting or open interaction on the account
+// by then: two first messages of one number delivered at once, or an agent
+// starting a conversation with him meanwhile. Interactions are created
+// under the routing engine's lock, so the check and the creation cannot be
+// overtaken. The refusal is ConversationOpened.
+func NoOtherConversation(accountID int64, contactKey string) func(interactionID int64) TxFunc {
+	return func(interactionID int64) TxFunc {
+		return func(ctx context.Context, tx *Tx) error {
+			var other int64
+			err := tx.queryRow(ctx, `SELECT id FROM interactions WHERE account_id = ? AND contact_key = ?
+				AND status IN ('waiting', 'open') AND id <> ? LIMIT 1`, accountID, contactKey, interactionID).Scan(&other)
+			if err == sql.ErrNoRows {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			return apperr.New(apperr.Conflict, ConversationOpened)
+		}
+	}
+}
+
+// ConversationOpened is the message key of NoOtherConversation's refusal.
+const ConversationOpened = "whatsapp.conversation_opened"
+
 const openConversationSQL = `SELECT id FROM interactions WHERE account_id = ? AND contact_key = ?
 	AND status IN ('waiting', 'open') ORDER BY id DESC LIMIT 1`
 
