@@ -13,10 +13,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/app/apptest"
 	"github.com/switchboard-cc/switchboard/internal/store"
 	"github.com/switchboard-cc/switchboard/internal/store/storetest"
+	"github.com/switchboard-cc/switchboard/internal/transcript/transcripttest"
 	"github.com/switchboard-cc/switchboard/internal/whatsapp"
 )
 
@@ -500,4 +502,34 @@ func TestWhatsAppFirstMessagesDeliveredAtOnceMakeOneConversation(t *testing.T) {
 			t.Fatalf("%d messages in the conversation, want %d", len(got), n)
 		}
 	})
+}
+
+// An agent with WhatsApp auto-answer gets a new WhatsApp conversation
+// assigned after his delay, without accepting it; its transcript reads as
+// any other.
+func TestWhatsAppAutoAnswerAndTranscript(t *testing.T) {
+	ws := newWASite(t, store.SQLite, whatsapp.Meta)
+	ws.admin.Do("PATCH", "/api/v1/agents/"+ws.marioID, map[string]any{
+		"channels":    map[string]any{"whatsapp": map[string]any{"capacity": 1, "auto_answer": true, "auto_answer_delay": 3}},
+		"permissions": map[string]any{"download_transcripts": true}}).Expect(t, 200)
+	ws.mario.Do("POST", "/api/v1/me/login", map[string]any{"profile_id": nil}).Expect(t, 200)
+	if code := ws.meta(t, metaMessages(metaText("wamid.auto.1", waCustomer, "Is my parcel on its way?")), waAppSecret); code != 200 {
+		t.Fatalf("webhook %d", code)
+	}
+	items := ws.whatsappInteractions(t)
+	if len(items) != 1 || items[0]["status"] != "waiting" {
+		t.Fatalf("before the delay %v", items)
+	}
+	id := idOf(items[0])
+	ws.site.Clock.Advance(3 * time.Second)
+	it := ws.admin.Do("GET", "/api/v1/interactions/"+id, nil).Map(t)
+	if it["status"] != "open" || idOf(map[string]any{"id": it["owner_id"]}) != ws.marioID {
+		t.Fatalf("not auto-answered: %v", it)
+	}
+	all := strings.Join(transcripttest.Read(t, ws.mario.Do("GET", "/api/v1/interactions/"+id+"/transcript.pdf", nil).Expect(t, 200).Body), "\n")
+	for _, want := range []string{"Transcript of interaction #" + id, "WhatsApp", "Is my parcel on its way?"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the transcript lacks %q", want)
+		}
+	}
 }
