@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
+	"github.com/switchboard-cc/switchboard/internal/clock"
 )
 
 var it = Phones{Region: "IT"}
@@ -17,6 +19,15 @@ func TestPhoneNumbersMatchWhateverTheirFormatting(t *testing.T) {
 		got, ok := it.Normalise(in)
 		if !ok || got != "+393331234567" {
 			t.Errorf("Normalise(%q) = %q, %v", in, got, ok)
+		}
+	}
+	// Written the international way with separators, a number reads as the
+	// parser reads it, the shortcut taken or not.
+	for in, want := range map[string]string{"+44 7700 900-123": "+447700900123", "+1 212.555.0123": "+12125550123",
+		"+49 151/2345 6789": "+4915123456789", "+39 02 1234 5678": "+390212345678", "+44 020 7946 0018": "+442079460018",
+		"+44 (0)20 7946 0018": "+442079460018", "+39 333 12a 4567": ""} {
+		if got, _ := it.Normalise(in); got != want {
+			t.Errorf("Normalise(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if got, ok := (Phones{Region: "GB"}).Normalise("07700 900123"); !ok || got != "+447700900123" {
@@ -293,12 +304,16 @@ func TestImportRowsMapColumnsAndAutoTargetsReadTheHeader(t *testing.T) {
 	}
 }
 
-// fakeImportStore records what an import hands the store.
+// fakeImportStore records what an import hands the store; each batch
+// takes batchTime on clk (when set).
 type fakeImportStore struct {
+	clk       *clock.Fake
+	batchTime time.Duration
 	total     int
 	batches   []int
 	announced []int // rows done when progress was announced
 	done      int
+	rows      []ImportRow
 	failure   *apperr.Message
 }
 
@@ -308,7 +323,11 @@ func (f *fakeImportStore) ImportStarted(_ context.Context, _ int64, total int) e
 }
 
 func (f *fakeImportStore) ImportBatch(_ context.Context, _, _ int64, rows []ImportRow, announce bool) error {
+	if f.clk != nil {
+		f.clk.Advance(f.batchTime)
+	}
 	f.batches = append(f.batches, len(rows))
+	f.rows = append(f.rows, rows...)
 	f.done += len(rows)
 	if announce {
 		f.announced = append(f.announced, f.done)
@@ -321,18 +340,42 @@ func (f *fakeImportStore) ImportFinished(_ context.Context, _ int64, failure *ap
 	return nil
 }
 
-func TestAnImportAnnouncesProgressEveryTenThousandRows(t *testing.T) {
+func phoneRows(n int) string {
 	var b strings.Builder
 	b.WriteString("first_name;phone\n")
-	for i := range 25000 {
+	for i := range n {
 		fmt.Fprintf(&b, "N%d;+3933%08d\n", i, i)
 	}
-	st := &fakeImportStore{}
-	err := it.Run(context.Background(), st, Import{ID: 1, ListID: 1, Header: true, BatchRows: 4000}, strings.NewReader(b.String()))
+	return b.String()
+}
+
+func TestASmallImportMovesTheProgressBarSeveralTimes(t *testing.T) {
+	// 3,000 rows: batches of 200 (a twentieth, at least 200), each taking
+	// 120 ms; progress after the first and then at most every 200 ms.
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	st := &fakeImportStore{clk: clk, batchTime: 120 * time.Millisecond}
+	err := it.Run(context.Background(), st, Import{ID: 1, ListID: 1, Header: true, Clock: clk}, strings.NewReader(phoneRows(3000)))
 	if err != nil || st.failure != nil {
 		t.Fatalf("run: %v %v", err, st.failure)
 	}
-	if st.total != 25000 || st.done != 25000 || len(st.batches) != 7 || fmt.Sprint(st.announced) != "[12000 20000]" {
+	if st.total != 3000 || st.done != 3000 || len(st.batches) != 15 || st.batches[0] != 200 {
+		t.Fatalf("total %d, done %d, batches %v", st.total, st.done, st.batches)
+	}
+	if fmt.Sprint(st.announced) != "[200 600 1000 1400 1800 2200 2600 3000]" {
+		t.Fatalf("announced at %v", st.announced)
+	}
+}
+
+func TestAFixedBatchSizeIsKept(t *testing.T) {
+	st := &fakeImportStore{}
+	err := it.Run(context.Background(), st, Import{ID: 1, ListID: 1, Header: true, BatchRows: 4000}, strings.NewReader(phoneRows(25000)))
+	if err != nil || st.failure != nil {
+		t.Fatalf("run: %v %v", err, st.failure)
+	}
+	// The real clock: a fake store's batches take no time, so only the
+	// first is announced before 200 ms pass.
+	if st.total != 25000 || st.done != 25000 || fmt.Sprint(st.batches) != "[4000 4000 4000 4000 4000 4000 1000]" ||
+		len(st.announced) == 0 || st.announced[0] != 4000 {
 		t.Fatalf("total %d, done %d, batches %v, announced at %v", st.total, st.done, st.batches, st.announced)
 	}
 	// A header that names no field fails the import, saying why.
@@ -340,5 +383,57 @@ func TestAnImportAnnouncesProgressEveryTenThousandRows(t *testing.T) {
 	if err := it.Run(context.Background(), st, Import{ID: 1, ListID: 1, Header: true}, strings.NewReader("a,b\nx,y\n")); err == nil ||
 		st.failure == nil || st.failure.Key != "import.mapping" {
 		t.Fatalf("unmapped file: %v %v", err, st.failure)
+	}
+}
+
+func TestBatchesShrinkWhenTheyHoldTheWriterTooLongAndGrowBack(t *testing.T) {
+	for _, c := range []struct{ total, want int }{{100, 200}, {3000, 200}, {100_000, 5000}, {1_000_000, 25000}} {
+		if got := newBatchSizer(c.total, 0).size(); got != c.want {
+			t.Errorf("%d rows: batches of %d, want %d", c.total, got, c.want)
+		}
+	}
+	b := newBatchSizer(1_000_000, 0)
+	b.took(25000, 6*time.Second) // twice batchTarget
+	if b.size() != 12500 {
+		t.Fatalf("after a slow batch: %d", b.size())
+	}
+	b.took(12500, 2*time.Second) // about right: kept
+	if b.size() != 12500 {
+		t.Fatalf("after a fitting batch: %d", b.size())
+	}
+	b.took(12500, time.Second) // quick: doubles, up to the first size
+	b.took(25000, time.Second)
+	if b.size() != 25000 {
+		t.Fatalf("after quick batches: %d", b.size())
+	}
+	b.took(200, time.Minute) // never below minBatchRows
+	if b.size() != minBatchRows {
+		t.Fatalf("after a very slow batch: %d", b.size())
+	}
+}
+
+func TestAnImportedRowGetsTheTagsItNamesAndAnUnknownTagRejectsIt(t *testing.T) {
+	file := "first_name,tags\n" +
+		"Anna,VIP; gold ,vip\n" + // both tags, each once, names ignoring case
+		"Bruno,\n" + // no tags
+		"Carla,gold;Platinum\n" // not a tag: rejected, naming it
+	st := &fakeImportStore{}
+	err := it.Run(context.Background(), st, Import{ID: 1, ListID: 1, Header: true, Tags: map[string]int64{"vip": 7, "gold": 9}},
+		strings.NewReader(file))
+	if err != nil || st.failure != nil || len(st.rows) != 3 {
+		t.Fatalf("run: %v %v %d rows", err, st.failure, len(st.rows))
+	}
+	if r := st.rows[0]; r.Reasons != nil || fmt.Sprint(r.TagIDs) != "[7 9]" {
+		t.Fatalf("Anna: %+v", r)
+	}
+	if r := st.rows[1]; r.Reasons != nil || len(r.TagIDs) != 0 {
+		t.Fatalf("Bruno: %+v", r)
+	}
+	r := st.rows[2]
+	if r.Contact != nil || r.Reasons[TagsTarget].Key != "import.tag_unknown" || fmt.Sprint(r.Reasons[TagsTarget].Args) != "[Platinum]" {
+		t.Fatalf("Carla: %+v", r)
+	}
+	if targets := AutoTargets([]string{"Nome", "Tags"}, nil); targets[1] != TagsTarget || CheckTargets(targets, nil) != nil {
+		t.Fatalf("tags column: %v %v", targets, CheckTargets(targets, nil))
 	}
 }

@@ -15,8 +15,8 @@ import (
 // MaxImportColumns bounds a file's width.
 const MaxImportColumns = 200
 
-// CheckTargets checks a column mapping against a list's custom fields: at
-// least one column mapped, each field at most once.
+// CheckTargets checks a column mapping against a list's custom fields (or
+// TagsTarget): at least one column mapped, each field at most once.
 func CheckTargets(targets []string, defs []Field) error {
 	fe := apperr.FieldErrors{}
 	if len(targets) > MaxImportColumns {
@@ -28,7 +28,7 @@ func CheckTargets(targets []string, defs []Field) error {
 		if t == "" {
 			continue
 		}
-		if !slices.Contains(StandardFields, t) && fieldByKey(defs, t) == nil {
+		if !slices.Contains(StandardFields, t) && t != TagsTarget && fieldByKey(defs, t) == nil {
 			fe.Add("mapping."+strconv.Itoa(n), "field.unknown")
 			continue
 		}
@@ -57,7 +57,8 @@ func AutoTargets(header []string, defs []Field) []string {
 		{"lastname", "last_name"}, {"telephone", "phone"}, {"phonenumber", "phone"}, {"cell", "mobile"},
 		{"cellphone", "mobile"}, {"mail", "email"}, {"emailaddress", "email"}, {"organisation", "company"},
 		{"organization", "company"}, {"nome", "first_name"}, {"cognome", "last_name"}, {"telefono", "phone"},
-		{"cellulare", "mobile"}, {"azienda", "company"}, {"societa", "company"}, {"società", "company"}} {
+		{"cellulare", "mobile"}, {"azienda", "company"}, {"societa", "company"}, {"società", "company"},
+		{"tags", TagsTarget}, {"tag", TagsTarget}, {"etichette", TagsTarget}} {
 		names[alias[0]] = alias[1]
 	}
 	for _, d := range defs {
@@ -80,7 +81,7 @@ func RowInput(rec []string, targets []string) Input {
 	std := map[string]**string{"first_name": &in.FirstName, "last_name": &in.LastName, "company": &in.Company,
 		"phone": &in.Phone, "mobile": &in.Mobile, "fax": &in.Fax, "email": &in.Email}
 	for n, t := range targets {
-		if t == "" || n >= len(rec) {
+		if t == "" || t == TagsTarget || n >= len(rec) { // tags: see rowTags
 			continue
 		}
 		v := rec[n]

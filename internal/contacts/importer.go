@@ -6,9 +6,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
+	"github.com/switchboard-cc/switchboard/internal/clock"
 )
 
 // ImportRow is one row of a CSV file: the contact it makes with its custom
@@ -17,6 +21,7 @@ type ImportRow struct {
 	Line    int
 	Contact *Contact
 	Values  map[int64]string
+	TagIDs  []int64 // tags the row adds to its contact
 	Reasons apperr.FieldErrors
 }
 
@@ -48,11 +53,68 @@ type Import struct {
 	Comma     rune     // 0: guessed from the first line (',' or ';')
 	Targets   []string // the field of each column; nil: from the header
 	Fields    []Field  // the list's custom fields
-	BatchRows int      // rows per transaction; 0: progressEvery
+	BatchRows int      // rows per transaction, fixed; 0: sized from the file and paced (see batchSizer)
+	// Tags are the tags a "tags" column may name, by lowercase name.
+	Tags map[string]int64
+	// Clock paces the progress events and the batches' size.
+	Clock clock.Clock
 }
 
-// progressEvery is how many rows pass between two progress events.
-const progressEvery = 10000
+// progressPause is the least time between two progress events: each batch
+// moves the bar, but a fast import does not flood the importer's browser.
+const progressPause = 200 * time.Millisecond
+
+// batchRows is how many rows one transaction stores. Each commit rewrites
+// every index page the batch touched, and the phone, email and name
+// indexes are touched all over, so at a million contacts a batch of 10,000
+// rewrote most of those indexes per commit (SQLite: writing the WAL and
+// checkpointing it were a fifth of the import's CPU). Larger batches
+// rewrite them less often; the bound is how long one batch holds SQLite's
+// single writer from the other writers (store.sqliteBusyWait, 10 s): a
+// few seconds on a busy 2-core machine.
+const batchRows = 25000
+
+// minBatchRows is the smallest batch: below it the commits cost more than
+// the rows.
+const minBatchRows = 200
+
+// batchTarget is how long one batch should hold SQLite's single writer:
+// well under the 10 s other writers wait for it, on a loaded machine too.
+const batchTarget = 3 * time.Second
+
+// batchSizer chooses how many rows the next batch takes. A file is cut in
+// about twenty batches (so even a few thousand rows move the progress bar
+// several times), at most batchRows; a batch that held the writer longer
+// than batchTarget makes the next ones smaller, and they grow back as the
+// batches get quicker.
+type batchSizer struct {
+	largest int
+	next    atomic.Int64
+}
+
+func newBatchSizer(total, fixed int) *batchSizer {
+	b := &batchSizer{largest: fixed}
+	if fixed <= 0 {
+		b.largest = min(max(total/20, minBatchRows), batchRows)
+	}
+	b.next.Store(int64(b.largest))
+	return b
+}
+
+// size is how many rows the next batch takes.
+func (b *batchSizer) size() int { return int(b.next.Load()) }
+
+// took adjusts the size to how long a batch of rows took to store.
+func (b *batchSizer) took(rows int, d time.Duration) {
+	n := rows
+	switch {
+	case d > batchTarget:
+		n = int(float64(rows) * float64(batchTarget) / float64(d))
+	case d < batchTarget/2:
+		n = rows * 2
+	}
+	b.next.Store(int64(min(max(n, minBatchRows), b.largest)))
+}
 
 // Run imports a CSV file (UTF-8, with or without a byte-order mark): a
 // first pass counts the records, the second turns them into contacts in
@@ -79,8 +141,8 @@ func (p Phones) Run(ctx context.Context, st ImportStore, im Import, file io.Read
 }
 
 func (p Phones) run(ctx context.Context, st ImportStore, im Import, file io.ReadSeeker) error {
-	if im.BatchRows <= 0 {
-		im.BatchRows = progressEvery
+	if im.Clock == nil {
+		im.Clock = clock.Real{}
 	}
 	r, err := newCSVReader(file, im.Comma)
 	if err != nil {
@@ -127,29 +189,36 @@ func (p Phones) run(ctx context.Context, st ImportStore, im Import, file io.Read
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	sizer := newBatchSizer(total, im.BatchRows)
 	batches := make(chan []ImportRow, 2)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
-		readErr <- p.readBatches(ctx, r, im, batches)
+		readErr <- p.readBatches(ctx, r, im, sizer, batches)
 	}()
-	done := 0
+	var announced time.Time // when the last batch announcing progress began (none yet)
 	for batch := range batches {
-		done += len(batch)
-		announce := done/progressEvery != (done-len(batch))/progressEvery
+		start := im.Clock.Now()
+		announce := announced.IsZero() || start.Sub(announced) >= progressPause
 		if err := st.ImportBatch(ctx, im.ID, im.ListID, batch, announce); err != nil {
 			cancel()
 			for range batches { // let the reader stop
 			}
 			return err
 		}
+		if announce {
+			announced = start
+		}
+		if im.BatchRows <= 0 {
+			sizer.took(len(batch), im.Clock.Now().Sub(start))
+		}
 	}
 	return <-readErr
 }
 
 // readBatches turns records into rows and sends them in batches.
-func (p Phones) readBatches(ctx context.Context, r *csv.Reader, im Import, out chan<- []ImportRow) error {
-	batch := make([]ImportRow, 0, im.BatchRows)
+func (p Phones) readBatches(ctx context.Context, r *csv.Reader, im Import, sizer *batchSizer, out chan<- []ImportRow) error {
+	batch := make([]ImportRow, 0, sizer.size())
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -160,13 +229,13 @@ func (p Phones) readBatches(ctx context.Context, r *csv.Reader, im Import, out c
 		}
 		line, _ := r.FieldPos(0)
 		batch = append(batch, p.importRow(line, rec, im))
-		if len(batch) == im.BatchRows {
+		if len(batch) >= sizer.size() {
 			select {
 			case out <- batch:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			batch = make([]ImportRow, 0, im.BatchRows)
+			batch = make([]ImportRow, 0, sizer.size())
 		}
 	}
 	if len(batch) > 0 {
@@ -183,14 +252,54 @@ func (p Phones) readBatches(ctx context.Context, r *csv.Reader, im Import, out c
 func (p Phones) importRow(line int, rec []string, im Import) ImportRow {
 	c := &Contact{ListID: im.ListID, Fields: map[string]any{}}
 	values, err := p.Edit(c, RowInput(rec, im.Targets), im.Fields)
+	tagIDs, badTags := rowTags(rec, im)
 	if err != nil {
 		var ae *apperr.Error
-		if errors.As(err, &ae) && len(ae.Fields) > 0 {
-			return ImportRow{Line: line, Reasons: apperr.FieldErrors(ae.Fields)}
+		if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+			return ImportRow{Line: line, Reasons: apperr.FieldErrors{"row": {Key: "error.invalid_input"}}}
 		}
-		return ImportRow{Line: line, Reasons: apperr.FieldErrors{"row": {Key: "error.invalid_input"}}}
+		reasons := apperr.FieldErrors(ae.Fields)
+		if badTags != nil {
+			reasons[TagsTarget] = *badTags
+		}
+		return ImportRow{Line: line, Reasons: reasons}
 	}
-	return ImportRow{Line: line, Contact: c, Values: values}
+	if badTags != nil {
+		return ImportRow{Line: line, Reasons: apperr.FieldErrors{TagsTarget: *badTags}}
+	}
+	return ImportRow{Line: line, Contact: c, Values: values, TagIDs: tagIDs}
+}
+
+// TagsTarget is the import target of a column of tag names, separated by
+// ';' or ','.
+const TagsTarget = "tags"
+
+// rowTags reads a record's tags column: the tags it names, each once, or
+// why the row cannot be imported — a name that is no tag is refused rather
+// than made up, as tags are an admin's catalog.
+func rowTags(rec []string, im Import) ([]int64, *apperr.Message) {
+	col := slices.Index(im.Targets, TagsTarget)
+	if col < 0 || col >= len(rec) {
+		return nil, nil
+	}
+	var ids []int64
+	for _, name := range strings.FieldsFunc(rec[col], func(r rune) bool { return r == ';' || r == ',' }) {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		id, ok := im.Tags[strings.ToLower(name)]
+		if !ok {
+			return nil, &apperr.Message{Key: "import.tag_unknown", Args: []any{shortKey(name)}}
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > MaxTags {
+		return nil, &apperr.Message{Key: "field.too_many", Args: []any{MaxTags}}
+	}
+	return ids, nil
 }
 
 // newCSVReader reads a CSV file after its byte-order mark, with the

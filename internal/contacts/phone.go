@@ -34,6 +34,12 @@ func (p Phones) Normalise(s string) (string, bool) {
 	if e, ok := plainE164(s); ok { // the common case, without the parser's cost
 		return e, true
 	}
+	if e, ok := spacedE164(s); ok { // as common in imported files
+		return e, true
+	}
+	if e, ok := p.italian(s); ok { // the default region's own numbers, as common
+		return e, true
+	}
 	if !phoneShaped(s) {
 		return "", false
 	}
@@ -63,6 +69,63 @@ func plainE164(s string) (string, bool) {
 		}
 	}
 	return s, true
+}
+
+// spacedE164 accepts an international number written with spaces, dots,
+// dashes or slashes between its digits ("+39 333 123 4567"): the parser
+// reads it as the same digits. A 0 within the first three digits after the
+// + goes to the parser, which may drop it as a national prefix typed by
+// mistake ("+44 020 …"), and so do brackets ("+44 (0)20 …").
+func spacedE164(s string) (string, bool) {
+	if len(s) < 9 || s[0] != '+' || strings.IndexByte(s, '(') >= 0 {
+		return "", false
+	}
+	b := make([]byte, 0, 16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '.', '-', '/':
+		default:
+			if len(b) == 16 {
+				return "", false
+			}
+			b = append(b, c)
+		}
+	}
+	e, ok := plainE164(string(b))
+	if !ok || strings.IndexByte(e[1:min(len(e), 4)], '0') >= 0 {
+		return "", false
+	}
+	return e, true
+}
+
+// italian reads, for region IT, what the parser would read but without
+// its regular expressions: a mobile number (3 and 9 more digits:
+// "333-1234567") or a landline (0 and 5 to 10 more digits: "02 1234 5678";
+// Italy keeps the 0 after +39), with spaces, dots, dashes, slashes or
+// brackets between the digits. Anything else, the international prefix 00
+// included, goes to the parser (TestItalianNumbersReadAsTheParserReadsThem).
+func (p Phones) italian(s string) (string, bool) {
+	if p.region() != "IT" {
+		return "", false
+	}
+	b := make([]byte, 0, 16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if len(b) == 16 {
+				return "", false
+			}
+			b = append(b, c)
+		case c == ' ' || c == '.' || c == '-' || c == '/' || c == '(' || c == ')':
+		default:
+			return "", false
+		}
+	}
+	d := string(b)
+	if len(d) == 10 && d[0] == '3' || len(d) >= 6 && len(d) <= 11 && d[0] == '0' && d[1] != '0' {
+		return "+39" + d, true
+	}
+	return "", false
 }
 
 // phoneShaped reports whether text looks like a phone number as people

@@ -406,6 +406,46 @@ func TestContactImportRejectsBadRowsWithReasons(t *testing.T) {
 	})
 }
 
+func TestContactImportAddsTheTagsItNames(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, d store.Dialect) {
+		cs := newContactSite(t, d)
+		vip := cs.admin.Do("POST", "/api/v1/tags", map[string]any{"name": "VIP", "colour": "#ffaa00"}).Expect(t, 201).Map(t)
+		gold := cs.admin.Do("POST", "/api/v1/tags", map[string]any{"name": "Gold customer", "colour": "#ddbb00"}).Expect(t, 201).Map(t)
+		file := "Nome,Telefono,Tags\n" +
+			"Anna,+39 333 100 0001,\"vip; Gold customer\"\n" + // 2: both tags, names ignoring case
+			"Bruno,+39 333 100 0002,\n" + // 3: none
+			"Carla,+39 333 100 0003,VIP;Platinum\n" + // 4: no tag Platinum: rejected, naming it
+			"Anna B,+39 333 100 0001,VIP\n" // 5: updates Anna, her tags kept
+		im := importCSV(t, cs.admin, cs.customers, file, nil).Expect(t, http.StatusAccepted).Map(t)
+		done := finished(t, cs.admin, idOf(im))
+		counts := done["counts"].(map[string]any)
+		if done["status"] != "done" || counts["created"] != float64(2) || counts["updated"] != float64(1) || counts["rejected"] != float64(1) {
+			t.Fatalf("import %v", done)
+		}
+		rep := cs.admin.Do("GET", "/api/v1/contact-imports/"+idOf(im)+"/rejected.csv", nil).Expect(t, 200)
+		rows, err := csv.NewReader(bytes.NewReader(rep.Body[3:])).ReadAll()
+		if err != nil || len(rows) != 2 || rows[1][0] != "4" || rows[1][1] != "tags: names Platinum, which is not a tag" {
+			t.Fatalf("report %v %v", rows, err)
+		}
+		tagged := items(t, cs.admin.Do("GET", "/api/v1/contacts?list_id="+cs.customers+
+			"&tag_id="+idOf(gold), nil))
+		if len(tagged) != 1 || tagged[0]["first_name"] != "Anna B" {
+			t.Fatalf("tagged gold: %v", tagged)
+		}
+		var tagNames []string
+		for _, tag := range tagged[0]["tags"].([]any) {
+			tagNames = append(tagNames, tag.(map[string]any)["name"].(string))
+		}
+		slices.Sort(tagNames)
+		if !slices.Equal(tagNames, []string{"Gold customer", "VIP"}) {
+			t.Fatalf("Anna's tags %v", tagNames)
+		}
+		if vipped := items(t, cs.admin.Do("GET", "/api/v1/contacts?tag_id="+idOf(vip), nil)); len(vipped) != 1 {
+			t.Fatalf("tagged vip: %v", vipped)
+		}
+	})
+}
+
 // secrets are Anna's data, which a masked agent must never see whole.
 var secrets = []string{"Bianchi", "anna@example", "1234567", "4567"}
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,18 +97,39 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if err := contacts.CheckTargets(form.targets, defs); err != nil {
 		return err
 	}
+	tags, err := s.importTags(r, form.targets)
+	if err != nil {
+		return err
+	}
 	caller := callerFrom(r.Context()).ID()
 	im, err := s.db.CreateImport(r.Context(), form.listID, caller, form.name)
 	if err != nil {
 		return err
 	}
 	job := contacts.Import{ID: im.ID, ListID: form.listID, Header: form.header, Comma: form.comma, Targets: form.targets,
-		Fields: defs}
+		Fields: defs, Tags: tags, Clock: s.clock}
 	path := form.path
 	form.path = "" // the import removes it
 	go s.runImport(job, path)
 	writeJSON(w, http.StatusAccepted, s.importView(r, im))
 	return nil
+}
+
+// importTags are the tags a file's tags column may name, by lowercase name
+// (none read when no column is mapped to tags).
+func (s *Server) importTags(r *http.Request, targets []string) (map[string]int64, error) {
+	if !slices.Contains(targets, contacts.TagsTarget) {
+		return nil, nil
+	}
+	all, err := s.db.Tags(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]int64, len(all))
+	for _, t := range all {
+		byName[strings.ToLower(t.Name)] = t.ID
+	}
+	return byName, nil
 }
 
 // runImport imports a file in the background, then removes it. A server

@@ -4,10 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/contacts"
@@ -101,7 +106,7 @@ func (db *DB) ImportFinished(ctx context.Context, id int64, failure *apperr.Mess
 	if db.dialect == Postgres {
 		// Fresh statistics let the planner weigh searches over what came in
 		// (autovacuum would, a minute or more later).
-		if _, err := db.exec(ctx, `ANALYZE contacts`); err != nil {
+		if _, err := db.exec(ctx, `ANALYZE contacts, contact_values`); err != nil {
 			return err
 		}
 	}
@@ -130,8 +135,12 @@ func (tx *Tx) importEvent(ctx context.Context, typ eventlog.Type, id int64, extr
 	return err
 }
 
-// importInsertRows is how many contacts one INSERT statement carries.
-const importInsertRows = 500
+// importInsertRows is how many contacts one INSERT statement carries. On
+// SQLite the full-text index flushes what it holds at every statement that
+// writes it (its savepoint), each flush a new segment to merge later: 500
+// rows a statement made that a tenth of the import. 2,500 rows of ten
+// values stay under both databases' bound on parameters (32,766 and 65,535).
+const importInsertRows = 2500
 
 // ImportBatch writes a batch of rows in one transaction: rejected rows
 // with their reasons; rows matching a contact of the list (by phone or
@@ -139,7 +148,9 @@ const importInsertRows = 500
 // import, update it; the others are created. The import's counts move
 // on, and with announce its importer hears of it.
 func (db *DB) ImportBatch(ctx context.Context, importID, listID int64, rows []contacts.ImportRow, announce bool) error {
-	return db.InTx(ctx, func(tx *Tx) error {
+	// On PostgreSQL the new contacts go in by COPY, on the transaction's
+	// own connection.
+	return db.inTx(ctx, db.dialect == Postgres, func(tx *Tx) error {
 		var c contacts.ImportCounts
 		c.Processed = len(rows)
 		if err := tx.insertRejects(ctx, importID, rows); err != nil {
@@ -422,6 +433,11 @@ func mergeRow(into, from *contacts.ImportRow) {
 	for id, v := range from.Values {
 		into.Values[id] = v
 	}
+	for _, t := range from.TagIDs {
+		if !slices.Contains(into.TagIDs, t) {
+			into.TagIDs = append(into.TagIDs, t)
+		}
+	}
 }
 
 // overlay copies the own fields src has onto dst.
@@ -439,7 +455,8 @@ func overlay(dst, src *contacts.Contact) {
 }
 
 // updateFromImport lays a row over an existing contact: the fields and
-// custom values the row has replace the contact's.
+// custom values the row has replace the contact's; its tags are added to
+// the contact's.
 func (tx *Tx) updateFromImport(ctx context.Context, id int64, row *contacts.ImportRow) error {
 	c := row.Contact
 	if _, err := tx.exec(ctx, `UPDATE contacts SET
@@ -460,14 +477,23 @@ func (tx *Tx) updateFromImport(ctx context.Context, id int64, row *contacts.Impo
 			return err
 		}
 	}
+	for _, t := range row.TagIDs {
+		if _, err := tx.exec(ctx, `INSERT INTO contact_tags (contact_id, tag_id) VALUES (?, ?)
+			ON CONFLICT (contact_id, tag_id) DO NOTHING`, id, t); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // insertImported creates the new contacts of a batch with multi-row
-// inserts, then their custom values.
+// inserts, then their custom values and tags.
 func (tx *Tx) insertImported(ctx context.Context, listID int64, rows []*contacts.ImportRow) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if tx.db.dialect == Postgres {
+		return tx.copyImported(ctx, listID, rows)
 	}
 	args := make([]any, 0, len(rows)*10)
 	for _, r := range rows {
@@ -482,13 +508,19 @@ func (tx *Tx) insertImported(ctx context.Context, listID int64, rows []*contacts
 	if len(ids) != len(rows) {
 		return fmt.Errorf("store: import: %d ids for %d contacts", len(ids), len(rows))
 	}
-	var values []any
+	var values, tags []any
 	for n, r := range rows {
 		for fieldID, v := range r.Values {
 			values = append(values, ids[n], fieldID, v)
 		}
+		for _, t := range r.TagIDs {
+			tags = append(tags, ids[n], t)
+		}
 	}
-	return tx.insertRows(ctx, `INSERT INTO contact_values (contact_id, field_id, value) VALUES `, ``, 3, values, nil)
+	if err := tx.insertRows(ctx, `INSERT INTO contact_values (contact_id, field_id, value) VALUES `, ``, 3, values, nil); err != nil {
+		return err
+	}
+	return tx.insertRows(ctx, `INSERT INTO contact_tags (contact_id, tag_id) VALUES `, ``, 2, tags, nil)
 }
 
 // ImportReject is a rejected row of an import: its line in the file and
@@ -542,4 +574,77 @@ func byName(rows []*contacts.ImportRow) {
 		keys[r] = strings.ToLower(strings.TrimSpace(r.Contact.FirstName + " " + r.Contact.LastName))
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return keys[rows[i]] < keys[rows[j]] })
+}
+
+// copyImported is insertImported on PostgreSQL: the contacts' ids drawn
+// from their sequence first, then the contacts, their custom values and
+// tags sent by COPY — a tenth of the work of statements with a quarter of
+// a million parameters, for the server and for PostgreSQL.
+func (tx *Tx) copyImported(ctx context.Context, listID int64, rows []*contacts.ImportRow) error {
+	ids, err := tx.newContactIDs(ctx, len(rows))
+	if err != nil {
+		return err
+	}
+	people := make([][]any, len(rows))
+	var values, tags [][]any
+	for n, r := range rows {
+		c := r.Contact
+		people[n] = []any{ids[n], listID, c.FirstName, c.LastName, c.Company, c.Phone, c.Mobile, c.Fax, c.Email, tx.now, tx.now}
+		for fieldID, v := range r.Values {
+			values = append(values, []any{ids[n], fieldID, v})
+		}
+		for _, t := range r.TagIDs {
+			tags = append(tags, []any{ids[n], t})
+		}
+	}
+	if err := tx.copyFrom(ctx, "contacts", []string{"id", "list_id", "first_name", "last_name", "company", "phone", "mobile",
+		"fax", "email", "created_at", "updated_at"}, people); err != nil {
+		return err
+	}
+	if err := tx.copyFrom(ctx, "contact_values", []string{"contact_id", "field_id", "value"}, values); err != nil {
+		return err
+	}
+	return tx.copyFrom(ctx, "contact_tags", []string{"contact_id", "tag_id"}, tags)
+}
+
+// newContactIDs draws n ids from the contacts' sequence, in increasing
+// order (as a multi-row insert would give them).
+func (tx *Tx) newContactIDs(ctx context.Context, n int) ([]int64, error) {
+	res, err := tx.query(ctx, `SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, ?)`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	ids := make([]int64, 0, n)
+	for res.Next() {
+		var id int64
+		if err := res.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// copyFrom sends rows to a table by PostgreSQL's COPY, in the transaction
+// (its connection is the transaction's: see inTx).
+func (tx *Tx) copyFrom(ctx context.Context, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if tx.conn == nil {
+		return errors.New("store: copy: the transaction has no connection of its own")
+	}
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: copy: a %T is no PostgreSQL connection", dc)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+		return err
+	})
 }

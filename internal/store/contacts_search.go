@@ -3,7 +3,10 @@ package store
 import (
 	"cmp"
 	"context"
+	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/contacts"
@@ -34,6 +37,9 @@ type ContactFilter struct {
 	// tsquery is Query as PostgreSQL's full-text query, worked out before
 	// the search so the planner sees it (see EachContact).
 	tsquery string
+	// fieldIDs are the custom fields the conditions name, by key, in the
+	// lists searched (see conditionFields).
+	fieldIDs map[string][]int64
 }
 
 // ContactPage is one page of contacts; NextCursor is nil on the last.
@@ -57,15 +63,31 @@ func (db *DB) SearchContacts(ctx context.Context, f ContactFilter) (*ContactPage
 			return nil, err
 		}
 	}
+	var err error
+	if f.fieldIDs, err = db.conditionFields(ctx, f); err != nil {
+		return nil, err
+	}
 	q, args, sort, sortName, limit, err := db.contactQuery(f)
 	if err != nil {
 		return nil, err
 	}
-	page, err := db.contactPage(ctx, q, args, sort, sortName, f.Desc, limit)
+	page, err := db.contactPage(ctx, q, planEach(db, args), sort, sortName, f.Desc, limit)
 	if err != nil {
 		return nil, err
 	}
 	return page, completeContacts(ctx, db, page.Items)
+}
+
+// planEach makes PostgreSQL plan a query for the values it is run with.
+// pgx prepares and caches statements, and after five runs PostgreSQL may
+// keep one generic plan that knows no value: for "segment equals gold" it
+// guessed a rare value and gathered a quarter of a million contacts (2 to
+// 5 s) where walking the list in order takes milliseconds.
+func planEach(db *DB, args []any) []any {
+	if db.dialect != Postgres {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeExec}, args...)
 }
 
 // contactPage reads a page's rows (the connection is free again when it
@@ -173,10 +195,17 @@ func (db *DB) contactFilters(f ContactFilter, sort listSort, keyArgs []any, idCo
 		args = append(args, a...)
 	}
 	if !f.AllLists {
+		list := "c.list_id"
+		if db.dialect == SQLite && slices.ContainsFunc(f.Conditions, ownIndex) {
+			// SQLite (no statistics) takes "list_id = ?" for as narrow as
+			// the number's index and walks the whole list in name order;
+			// the unary + leaves it the number's index.
+			list = "+c.list_id"
+		}
 		if len(f.ListIDs) == 0 {
 			add("FALSE")
 		} else {
-			add("c.list_id IN ("+placeholders(len(f.ListIDs))+")", int64Args(f.ListIDs)...)
+			add(list+" IN ("+placeholders(len(f.ListIDs))+")", int64Args(f.ListIDs)...)
 		}
 	}
 	if f.ManagedBy != 0 {
@@ -189,7 +218,7 @@ func (db *DB) contactFilters(f ContactFilter, sort listSort, keyArgs []any, idCo
 		add("EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag_id = ?)", t)
 	}
 	for _, c := range f.Conditions {
-		cond, a := db.conditionSQL(c)
+		cond, a := db.conditionSQL(c, f.fieldIDs[c.Field])
 		add(cond, a...)
 	}
 	after := ">"
@@ -222,7 +251,7 @@ type contactSource struct {
 //     dialect's own index (FTS5, or tsvector with GIN);
 //   - for an email address, the contacts with that email instead;
 //   - for a phone number or its start (phonePrefix), the phones, mobiles
-//     and phone identities that start with it;
+//     and phone identities that start with it, and not the full-text index;
 //   - the identities that are q (an email, a chat visitor, a handle).
 //
 // With namesOnly (the merge dialog) the company does not count.
@@ -231,6 +260,11 @@ func (db *DB) contactSources(q, tsquery, phonePrefix string, namesOnly bool) []c
 	lower := strings.ToLower(q)
 	switch {
 	case q == "":
+	case phonePrefix != "":
+		// A number (only digits and the signs numbers are written with)
+		// names no one: its own sources below. The full-text index would
+		// look for it as a word — PostgreSQL then walked every contact,
+		// expecting a digit prefix to be common.
 	case isEmail(lower):
 		out = append(out, contactSource{from: "contacts c", where: "c.email <> '' AND c.email = ?", idCol: "c.id",
 			args: []any{lower}})
@@ -293,8 +327,50 @@ func isEmail(q string) bool {
 		!strings.HasSuffix(q, ".")
 }
 
-// conditionSQL is one advanced-search condition on contact c.
-func (db *DB) conditionSQL(c contacts.Condition) (string, []any) {
+// conditionFields finds the custom fields a search's conditions name, by
+// key, among the fields of the lists searched: each condition then reads
+// the contact's value by its primary key (contact, field), and the planner
+// can weigh how common the value is in that field — joined to the fields
+// by key, PostgreSQL misjudged "segment equals gold" as rare and started
+// parallel workers for a walk of a few hundred contacts.
+func (db *DB) conditionFields(ctx context.Context, f ContactFilter) (map[string][]int64, error) {
+	var keys []any
+	for _, c := range f.Conditions {
+		if !c.Standard {
+			keys = append(keys, c.Field)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	q := `SELECT key, id FROM list_fields WHERE key IN (` + placeholders(len(keys)) + `)`
+	if !f.AllLists {
+		if len(f.ListIDs) == 0 {
+			return nil, nil
+		}
+		q += ` AND list_id IN (` + placeholders(len(f.ListIDs)) + `)`
+		keys = append(keys, int64Args(f.ListIDs)...)
+	}
+	rows, err := db.query(ctx, q, keys...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]int64{}
+	for rows.Next() {
+		var key string
+		var id int64
+		if err := rows.Scan(&key, &id); err != nil {
+			return nil, err
+		}
+		out[key] = append(out[key], id)
+	}
+	return out, rows.Err()
+}
+
+// conditionSQL is one advanced-search condition on contact c; fieldIDs
+// are the custom fields of its key in the lists searched.
+func (db *DB) conditionSQL(c contacts.Condition, fieldIDs []int64) (string, []any) {
 	if c.Standard {
 		col := "c." + c.Field // one of contacts.StandardFields, never client text
 		switch c.Op {
@@ -304,16 +380,21 @@ func (db *DB) conditionSQL(c contacts.Condition) (string, []any) {
 			return col + " = ''", nil
 		case contacts.OpContains:
 			return "lower(" + col + ") LIKE ? ESCAPE '\\'", []any{likePattern(c.Value)}
+		case contacts.OpEquals:
+			return db.standardEqualsSQL(c)
 		default:
-			if c.Type == contacts.TypeText {
-				return "lower(" + col + ") = lower(?)", []any{c.Value}
-			}
 			return col + " = ?", []any{c.Value}
 		}
 	}
-	exists := `EXISTS (SELECT 1 FROM contact_values v JOIN list_fields f ON f.id = v.field_id
-		WHERE v.contact_id = c.id AND f.key = ?`
-	args := []any{c.Field}
+	if len(fieldIDs) == 0 { // no list searched has the field: no contact has a value
+		if c.Op == contacts.OpNotSet {
+			return "TRUE", nil
+		}
+		return "FALSE", nil
+	}
+	fields := "v.field_id IN (" + placeholders(len(fieldIDs)) + ")"
+	exists := `EXISTS (SELECT 1 FROM contact_values v WHERE v.contact_id = c.id AND ` + fields
+	args := int64Args(fieldIDs)
 	var cmp string
 	switch c.Op {
 	case contacts.OpSet:
@@ -328,8 +409,8 @@ func (db *DB) conditionSQL(c contacts.Condition) (string, []any) {
 		if c.Op == contacts.OpLess {
 			op = "<"
 		}
-		cmp = db.numberOf("v.value") + " " + op + " CAST(? AS " + db.realType() + ")"
-		args = append(args, c.Value)
+		cmp = db.numberOf(fields) + " " + op + " CAST(? AS " + db.realType() + ")"
+		args = append(append(args, int64Args(fieldIDs)...), c.Value)
 	case contacts.OpBefore:
 		cmp, args = "v.value < ?", append(args, c.Value)
 	case contacts.OpAfter:
@@ -337,7 +418,8 @@ func (db *DB) conditionSQL(c contacts.Condition) (string, []any) {
 	default: // equals
 		switch c.Type {
 		case contacts.TypeNumber:
-			cmp = db.numberOf("v.value") + " = CAST(? AS " + db.realType() + ")"
+			cmp = db.numberOf(fields) + " = CAST(? AS " + db.realType() + ")"
+			args = append(args, int64Args(fieldIDs)...)
 		case contacts.TypeText, contacts.TypeSelect:
 			cmp = "lower(v.value) = lower(?)"
 		default:
@@ -348,11 +430,46 @@ func (db *DB) conditionSQL(c contacts.Condition) (string, []any) {
 	return exists + " AND " + cmp + ")", args
 }
 
-// numberOf is a number field's stored text as a number. The CASE keeps
-// the cast from ever meeting another field's text (a date): a database
-// may test a row's conditions in any order.
-func (db *DB) numberOf(col string) string {
-	return "(CASE WHEN f.type = 'number' THEN CAST(" + col + " AS " + db.realType() + ") END)"
+// ownIndex reports whether a condition finds its few contacts through an
+// index of its own: a phone number, a mobile or an email that equals a
+// value.
+func ownIndex(c contacts.Condition) bool {
+	return c.Standard && c.Op == contacts.OpEquals && (c.Field == "phone" || c.Field == "mobile" || c.Field == "email")
+}
+
+// standardEqualsSQL is "a contact's own field equals c.Value", written so
+// an index finds the contacts instead of a walk of the lists searched: a
+// number or an address by its (partial) index, a name or a company by the
+// full-text index (the contacts with every word of the value, then the
+// whole value compared).
+func (db *DB) standardEqualsSQL(c contacts.Condition) (string, []any) {
+	col := "c." + c.Field
+	switch {
+	case c.Type != contacts.TypeText:
+		// The partial indexes hold only contacts with a value: the
+		// condition must say so for the planner to use them.
+		return col + " <> '' AND " + col + " = ?", []any{c.Value}
+	case db.dialect == Postgres:
+		return "c.search_vector @@ plainto_tsquery('simple', ?) AND lower(" + col + ") = lower(?)", []any{c.Value, c.Value}
+	}
+	terms := searchTerms(c.Value)
+	if len(terms) == 0 { // punctuation only: nothing for the index
+		return "lower(" + col + ") = lower(?)", []any{c.Value}
+	}
+	match := make([]string, len(terms))
+	for n, t := range terms {
+		match[n] = `"` + t + `"`
+	}
+	return "c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?) AND lower(" + col + ") = lower(?)",
+		[]any{c.Field + " : (" + strings.Join(match, " AND ") + ")", c.Value}
+}
+
+// numberOf is a number field's stored value (v.value) as a number, for
+// the rows of those fields (the condition isNumber). The CASE keeps the
+// cast from ever meeting another field's text (a date): a database may
+// test a row's conditions in any order.
+func (db *DB) numberOf(isNumber string) string {
+	return "(CASE WHEN " + isNumber + " THEN CAST(v.value AS " + db.realType() + ") END)"
 }
 
 // realType is the dialect's floating-point type.

@@ -158,3 +158,80 @@ func TestAnInboundSubjectFindsItsContactByIdentityThenByFields(t *testing.T) {
 		}
 	})
 }
+
+func TestAdvancedSearchByANameOrANumberFindsExactlyTheContactsSo(t *testing.T) {
+	suite(t, func(t *testing.T, db *store.DB, _ *clock.Fake) {
+		ctx := context.Background()
+		customers, others := mustList(t, db, "Customers"), mustList(t, db, "Others")
+		for _, c := range []contacts.Contact{
+			{ListID: customers, FirstName: "Maria", LastName: "De Angelis", Phone: "+393331000001"},
+			{ListID: customers, FirstName: "De", LastName: "Angelis"},                     // the words, not the name
+			{ListID: customers, FirstName: "Angelis", LastName: "De Luca", Company: "De"}, // the words elsewhere
+			{ListID: customers, FirstName: "Ugo", LastName: "D'Angelo", Mobile: "+393331000002"},
+			{ListID: customers, FirstName: "Ana", LastName: "López"},
+			{ListID: others, FirstName: "Marta", LastName: "De Angelis", Phone: "+393331000003"},
+		} {
+			if _, err := db.SaveContact(ctx, store.ContactWrite{Contact: &c}, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p := contacts.Phones{Region: "IT"}
+		for where, want := range map[string]string{
+			"last_name:equals:de angelis":   "Maria De Angelis",
+			"last_name:equals:D'ANGELO":     "Ugo D'Angelo",
+			"last_name:equals:López":        "Ana López",
+			"first_name:equals:de":          "De Angelis",
+			"company:equals:de":             "Angelis De Luca",
+			"last_name:equals:'":            "",
+			"phone:equals:333 100 0001":     "Maria De Angelis",
+			"phone:equals:333 100 0003":     "", // another list's
+			"mobile:equals:+39 333 1000002": "Ugo D'Angelo",
+		} {
+			c, bad := p.ParseCondition(where, nil)
+			if bad != nil {
+				t.Fatalf("%s: %v", where, bad)
+			}
+			page, err := db.SearchContacts(ctx, store.ContactFilter{ListIDs: []int64{customers}, Conditions: []contacts.Condition{c}})
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			var got []string
+			for _, it := range page.Items {
+				got = append(got, strings.TrimSpace(it.FirstName+" "+it.LastName))
+			}
+			if strings.Join(got, ", ") != want {
+				t.Errorf("%s: %v, want %q", where, got, want)
+			}
+		}
+	})
+}
+
+func TestAQuickSearchForANumberLooksInTheNumbersOnly(t *testing.T) {
+	suite(t, func(t *testing.T, db *store.DB, _ *clock.Fake) {
+		ctx := context.Background()
+		list := mustList(t, db, "Customers")
+		for _, c := range []contacts.Contact{
+			{ListID: list, FirstName: "Anna", Phone: "+393331234567"},
+			{ListID: list, FirstName: "Bruno", Mobile: "+393331239999"},
+			{ListID: list, FirstName: "Carla", Phone: "+393471234567"},
+		} {
+			if _, err := db.SaveContact(ctx, store.ContactWrite{Contact: &c}, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p := contacts.Phones{Region: "IT"}
+		for q, want := range map[string]string{"333 123": "Bruno, Anna", "333-1234567": "Anna", "+39 347 123 4567": "Carla"} {
+			page, err := db.SearchContacts(ctx, store.ContactFilter{AllLists: true, Query: q, Phone: p.SearchPrefix(q), Sort: "created", Desc: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range page.Items {
+				got = append(got, it.FirstName)
+			}
+			if strings.Join(got, ", ") != want {
+				t.Errorf("%q: %v, want %s", q, got, want)
+			}
+		}
+	})
+}

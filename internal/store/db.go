@@ -189,6 +189,7 @@ func (db *DB) rebind(q string) string {
 // writes carries the same "now".
 type Tx struct {
 	tx     *sql.Tx
+	conn   *sql.Conn // the transaction's connection, when asked for (inTx): for the driver's own calls, as COPY
 	db     *DB
 	now    time.Time
 	events []eventlog.Event // appended in this transaction, published after commit
@@ -226,6 +227,12 @@ const sqliteBusyWait = 10 * time.Second
 // sleeps of up to 100 ms: under load a waiting writer slept while the lock
 // was free, and commits came seconds late.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.inTx(ctx, false, fn)
+}
+
+// inTx is InTx, with ownConn the transaction also holds its connection
+// (Tx.conn) for what database/sql cannot say, as PostgreSQL's COPY.
+func (db *DB) inTx(ctx context.Context, ownConn bool, fn func(tx *Tx) error) error {
 	if db.writer != nil {
 		wait := time.NewTimer(sqliteBusyWait)
 		select {
@@ -239,11 +246,26 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 			return errors.New("store: begin: the database is busy")
 		}
 	}
-	stx, err := db.sql.BeginTx(ctx, nil)
+	var conn *sql.Conn
+	if ownConn {
+		c, err := db.sql.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("store: begin: %w", mapError(err))
+		}
+		defer c.Close()
+		conn = c
+	}
+	var stx *sql.Tx
+	var err error
+	if conn != nil {
+		stx, err = conn.BeginTx(ctx, nil)
+	} else {
+		stx, err = db.sql.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", mapError(err))
 	}
-	tx := &Tx{tx: stx, db: db, now: db.clock.Now().UTC()}
+	tx := &Tx{tx: stx, conn: conn, db: db, now: db.clock.Now().UTC()}
 	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return mapError(err)
