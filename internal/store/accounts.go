@@ -78,7 +78,7 @@ func (tx *Tx) deleteAccount(ctx context.Context, channel staff.Channel, id, acto
 			return err
 		}
 	}
-	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AccountDeleted, ActorID: actorPtr(actor), SubjectType: "account",
+	err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AccountDeleted, ActorID: actorPtr(actor), SubjectType: "account",
 		SubjectID: &id, Data: eventlog.Data(map[string]any{"channel": channel})})
 	return err
 }
@@ -197,7 +197,7 @@ func (db *DB) SaveWebsite(ctx context.Context, w *conversation.Website, actor in
 				return err
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "account", SubjectID: &id,
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "account", SubjectID: &id,
 			Data: eventlog.Data(map[string]any{"channel": staff.Chat, "name": w.Name, "enabled": w.Enabled,
 				"queue_id": w.QueueID, "default_list_id": w.DefaultListID, "mandatory_disposition": w.MandatoryDisposition,
 				"create_contacts": w.CreateContacts,
@@ -220,7 +220,7 @@ func (db *DB) RotateWebsiteKey(ctx context.Context, id int64, key string, actor 
 		if _, err := tx.exec(ctx, `UPDATE accounts SET updated_at = ? WHERE id = ?`, tx.now, id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AccountKeyRotated, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AccountKeyRotated, ActorID: actorPtr(actor),
 			SubjectType: "account", SubjectID: &id})
 		return err
 	})

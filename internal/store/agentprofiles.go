@@ -118,7 +118,7 @@ func (db *DB) SaveAgentProfile(ctx context.Context, p *staff.AgentProfile, actor
 				return err
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "agent_profile",
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "agent_profile",
 			SubjectID: &id, Data: eventlog.Data(map[string]any{"name": p.Name, "enabled": p.Enabled,
 				"agent_ids": p.AgentIDs, "queues": p.Queues})})
 		return err
@@ -146,7 +146,7 @@ func (db *DB) DeleteAgentProfile(ctx context.Context, id, actor int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AgentProfileDeleted, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AgentProfileDeleted, ActorID: actorPtr(actor),
 			SubjectType: "agent_profile", SubjectID: &id})
 		return err
 	})
@@ -200,7 +200,7 @@ func (db *DB) CreatePauseReason(ctx context.Context, name, description string, a
 			RETURNING id, name, description, created_at`, name, description, tx.now).Scan(&p.ID, &p.Name, &p.Description, &p.CreatedAt); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PauseReasonCreated, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PauseReasonCreated, ActorID: actorPtr(actor),
 			SubjectType: "pause_reason", SubjectID: &p.ID, Data: eventlog.Data(map[string]any{"name": name})})
 		return err
 	})
@@ -221,7 +221,7 @@ func (db *DB) DeletePauseReason(ctx context.Context, id, actor int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PauseReasonDeleted, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PauseReasonDeleted, ActorID: actorPtr(actor),
 			SubjectType: "pause_reason", SubjectID: &id})
 		return err
 	})

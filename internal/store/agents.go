@@ -359,12 +359,12 @@ func (db *DB) UpdateAgent(ctx context.Context, id int64, patch *staff.AgentPatch
 				return err
 			}
 		}
-		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalUpdated, ActorID: actorPtr(actor),
+		if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalUpdated, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &id, Data: eventlog.Data(map[string]any{"fields": patch.ChangedFields()})}); err != nil {
 			return err
 		}
 		if patch.ClientLog != nil && a.ClientLog != wasLogging {
-			_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ClientLogChanged, ActorID: actorPtr(actor),
+			err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ClientLogChanged, ActorID: actorPtr(actor),
 				SubjectType: "principal", SubjectID: &id, Data: eventlog.Data(a.ClientLog)})
 			return err
 		}
@@ -387,7 +387,7 @@ func (db *DB) SetAgentQueues(ctx context.Context, id int64, queueIDs []int64, ac
 				return fmt.Errorf("store: queue %d: %w", q, err)
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.QueueMembershipChanged, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.QueueMembershipChanged, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &id, Data: eventlog.Data(map[string]any{"queue_ids": queueIDs})})
 		return err
 	})
@@ -402,7 +402,7 @@ func (db *DB) PutAvatar(ctx context.Context, id int64, av *staff.Avatar, actor i
 			id, av.ContentType, av.Image, av.Thumbnail, tx.now); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AvatarUpdated, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AvatarUpdated, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &id, Data: eventlog.Data(map[string]any{"bytes": len(av.Image)})})
 		return err
 	})
@@ -414,7 +414,7 @@ func (db *DB) DeleteAvatar(ctx context.Context, id int64, actor int64) error {
 		if _, err := tx.exec(ctx, `DELETE FROM avatars WHERE principal_id = ?`, id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AvatarUpdated, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AvatarUpdated, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &id, Data: eventlog.Data(map[string]any{"removed": true})})
 		return err
 	})

@@ -52,7 +52,7 @@ func (db *DB) deleteCatalogRow(ctx context.Context, table, subject string, typ e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: subject, SubjectID: &id})
+		err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: subject, SubjectID: &id})
 		return err
 	})
 }
@@ -125,7 +125,7 @@ func (db *DB) SaveTag(ctx context.Context, t *conversation.Tag, actor int64) (*c
 			t.Name, t.Colour, t.Description, tx.now, id)); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "tag", SubjectID: &id,
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "tag", SubjectID: &id,
 			Data: eventlog.Data(map[string]any{"name": t.Name, "colour": t.Colour})})
 		return err
 	})
@@ -206,7 +206,7 @@ func (db *DB) SaveDisposition(ctx context.Context, d *conversation.Disposition, 
 			d.AccountID, d.Name, d.Description, tx.now, id)); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "disposition", SubjectID: &id,
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "disposition", SubjectID: &id,
 			Data: eventlog.Data(map[string]any{"name": d.Name, "account_id": d.AccountID})})
 		return err
 	})
@@ -292,7 +292,7 @@ func (db *DB) SaveCannedAnswer(ctx context.Context, c *conversation.CannedAnswer
 			c.AccountID, c.Title, c.Body, tx.now, id)); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "canned_answer", SubjectID: &id,
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "canned_answer", SubjectID: &id,
 			Data: eventlog.Data(map[string]any{"title": c.Title, "account_id": c.AccountID})})
 		return err
 	})
@@ -366,7 +366,7 @@ func (db *DB) SaveSubStatus(ctx context.Context, s *conversation.SubStatus, acto
 			WHERE id = ? AND (builtin = FALSE OR name = ?)`, s.Name, s.Description, tx.now, id, s.Name)); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "sub_status", SubjectID: &id,
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "sub_status", SubjectID: &id,
 			Data: eventlog.Data(map[string]any{"name": s.Name})})
 		return err
 	})
@@ -389,7 +389,7 @@ func (db *DB) DeleteSubStatus(ctx context.Context, id, actor int64) error {
 		if _, err := tx.exec(ctx, `DELETE FROM sub_statuses WHERE id = ?`, id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.SubStatusDeleted, ActorID: actorPtr(actor), SubjectType: "sub_status", SubjectID: &id})
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.SubStatusDeleted, ActorID: actorPtr(actor), SubjectType: "sub_status", SubjectID: &id})
 		return err
 	})
 }

@@ -185,7 +185,7 @@ func (tx *Tx) saveContact(ctx context.Context, w ContactWrite, actor int64) (int
 		data["copied_from"] = w.CopiedFrom
 		typ = eventlog.ContactCopied
 	}
-	_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "contact",
+	err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "contact",
 		SubjectID: &id, Data: eventlog.Data(data)})
 	return id, err
 }
@@ -298,7 +298,7 @@ func (db *DB) DeleteContact(ctx context.Context, id, actor int64) error {
 		if _, err := tx.exec(ctx, `DELETE FROM contacts WHERE id = ?`, id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ContactDeleted, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ContactDeleted, ActorID: actorPtr(actor),
 			SubjectType: "contact", SubjectID: &id, Data: eventlog.Data(map[string]any{"list_id": listID})})
 		return err
 	})
@@ -356,7 +356,7 @@ func (db *DB) MergeContacts(ctx context.Context, m Merge, actor int64) (*contact
 		if _, err := tx.exec(ctx, `DELETE FROM contacts WHERE id = ?`, other.ID); err != nil {
 			return err
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ContactMerged, ActorID: actorPtr(actor), SubjectType: "contact",
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ContactMerged, ActorID: actorPtr(actor), SubjectType: "contact",
 			SubjectID: &survivor, Data: eventlog.Data(map[string]any{"merged_id": other.ID, "merged_list_id": other.ListID,
 				"interactions_moved": moved, "identities_moved": len(other.Identities)})})
 		return err

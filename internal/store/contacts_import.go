@@ -49,7 +49,7 @@ func (db *DB) CreateImport(ctx context.Context, listID, principal int64, filenam
 			VALUES (?, ?, ?, 'running', ?, ?) RETURNING id`, listID, nullID(actorPtr(principal)), filename, tx.now, tx.now).Scan(&id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ContactImportStarted, ActorID: actorPtr(principal),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ContactImportStarted, ActorID: actorPtr(principal),
 			SubjectType: "contact_import", SubjectID: &id, Data: eventlog.Data(map[string]any{"principal_id": principal,
 				"list_id": listID, "filename": filename})})
 		return err
@@ -131,7 +131,7 @@ func (tx *Tx) importEvent(ctx context.Context, typ eventlog.Type, id int64, extr
 	for k, v := range extra {
 		data[k] = v
 	}
-	_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, SubjectType: "contact_import", SubjectID: &id, Data: eventlog.Data(data)})
+	err := tx.appendEvent(ctx, eventlog.Event{Type: typ, SubjectType: "contact_import", SubjectID: &id, Data: eventlog.Data(data)})
 	return err
 }
 

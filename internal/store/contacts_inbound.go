@@ -79,7 +79,7 @@ func (tx *Tx) linkContact(ctx context.Context, interactionID int64, subject func
 		if err := tx.setIdentities(ctx, contactID, c.Identities); err != nil {
 			return err
 		}
-		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ContactCreated, SubjectType: "contact",
+		if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ContactCreated, SubjectType: "contact",
 			SubjectID: &contactID, Data: eventlog.Data(map[string]any{"list_id": c.ListID, "interaction_id": interactionID,
 				"account_id": account.Int64, "auto": true})}); err != nil {
 			return err

@@ -80,7 +80,7 @@ func (db *DB) SetInteractionContact(ctx context.Context, in InteractionContact) 
 		if owner != nil {
 			data["agent_id"] = *owner
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionContactLinked, ActorID: actorPtr(in.ActorID),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionContactLinked, ActorID: actorPtr(in.ActorID),
 			SubjectType: "interaction", SubjectID: &in.InteractionID, Data: eventlog.Data(data)})
 		return err
 	})

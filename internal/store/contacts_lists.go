@@ -124,7 +124,7 @@ func (db *DB) SaveListField(ctx context.Context, f *contacts.Field, actor int64)
 				return err
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "list",
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "list",
 			SubjectID: &f.ListID, Data: eventlog.Data(map[string]any{"field_id": id, "key": f.Key, "type": f.Type})})
 		return err
 	})
@@ -158,7 +158,7 @@ func (db *DB) DeleteListField(ctx context.Context, listID, id, actor int64) erro
 		if err := updated(tx.exec(ctx, `DELETE FROM list_fields WHERE id = ? AND list_id = ?`, id, listID)); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListFieldDeleted, ActorID: actorPtr(actor), SubjectType: "list",
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListFieldDeleted, ActorID: actorPtr(actor), SubjectType: "list",
 			SubjectID: &listID, Data: eventlog.Data(map[string]any{"field_id": id})})
 		return err
 	})
@@ -210,7 +210,7 @@ func (db *DB) SetListAgent(ctx context.Context, listID, agentID int64, access co
 			ON CONFLICT (list_id, principal_id) DO UPDATE SET access = excluded.access`, listID, agentID, string(access)); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListAgentSet, ActorID: actorPtr(actor), SubjectType: "list",
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListAgentSet, ActorID: actorPtr(actor), SubjectType: "list",
 			SubjectID: &listID, Data: eventlog.Data(map[string]any{"agent_id": agentID, "access": access})})
 		return err
 	})
@@ -222,7 +222,7 @@ func (db *DB) RemoveListAgent(ctx context.Context, listID, agentID, actor int64)
 		if err := updated(tx.exec(ctx, `DELETE FROM list_agents WHERE list_id = ? AND principal_id = ?`, listID, agentID)); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListAgentRemoved, ActorID: actorPtr(actor), SubjectType: "list",
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListAgentRemoved, ActorID: actorPtr(actor), SubjectType: "list",
 			SubjectID: &listID, Data: eventlog.Data(map[string]any{"agent_id": agentID})})
 		return err
 	})

@@ -216,7 +216,7 @@ func (tx *Tx) sendOutbound(ctx context.Context, interactionID, agentID int64, bo
 		if err != nil {
 			return err
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageSent, ActorID: actorPtr(agentID),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageSent, ActorID: actorPtr(agentID),
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 				"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "message_id": id, "message": m})})
 		return err
@@ -332,7 +332,7 @@ func (tx *Tx) addInbound(ctx context.Context, in Inbound) (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageReceived, ActorID: actorPtr(in.Actor),
+	err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageReceived, ActorID: actorPtr(in.Actor),
 		SubjectType: "interaction", SubjectID: &in.InteractionID, Data: eventlog.Data(map[string]any{
 			"interaction_id": in.InteractionID, "queue_id": queue, "agent_id": owner, "message_id": id, "message": m})})
 	return m, err
@@ -361,7 +361,7 @@ func (db *DB) MarkRead(ctx context.Context, interactionID, principal int64) erro
 			return err
 		}
 		// Only the reader's own screens hear of it (agent_id, no queue).
-		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionRead, ActorID: actorPtr(principal),
+		if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionRead, ActorID: actorPtr(principal),
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 				"interaction_id": interactionID, "agent_id": principal, "read_up_to_message_id": last.Int64})}); err != nil {
 			return err
@@ -426,7 +426,7 @@ func (db *DB) AddNote(ctx context.Context, interactionID, author int64, body str
 			RETURNING id`, interactionID, author, body, tx.now).Scan(&n.ID); err != nil {
 			return err
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.NoteAdded, ActorID: actorPtr(author),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.NoteAdded, ActorID: actorPtr(author),
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 				"interaction_id": interactionID, "queue_id": queue, "agent_id": owner, "note_id": n.ID})})
 		return err
@@ -484,7 +484,7 @@ func (db *DB) SetInteractionTags(ctx context.Context, interactionID, agentID int
 			}
 			ids = append(ids, t)
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionTagged, ActorID: actorPtr(agentID),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionTagged, ActorID: actorPtr(agentID),
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 				"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "tag_ids": ids})})
 		return err
@@ -511,7 +511,7 @@ func (db *DB) SetSubStatus(ctx context.Context, interactionID, agentID int64, su
 		if err != nil {
 			return err
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.SubStatusChanged, ActorID: actorPtr(agentID),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.SubStatusChanged, ActorID: actorPtr(agentID),
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 				"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "sub_status_id": subStatus})})
 		return err
@@ -554,7 +554,7 @@ func disposed(ctx context.Context, tx *Tx, interactionID, agentID int64, disposi
 	if err != nil {
 		return err
 	}
-	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionDisposed, ActorID: actorPtr(agentID),
+	err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionDisposed, ActorID: actorPtr(agentID),
 		SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 			"interaction_id": interactionID, "queue_id": queue, "agent_id": agentID, "disposition_id": disposition})})
 	return err
@@ -746,7 +746,7 @@ func (tx *Tx) deliveryEvents(ctx context.Context, interactionID int64, direction
 		return err
 	}
 	for _, id := range ids {
-		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageDelivery,
+		if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageDelivery,
 			SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 				"interaction_id": interactionID, "queue_id": queue, "agent_id": owner, "message_id": id,
 				"direction": direction, "delivery": state})}); err != nil {

@@ -270,18 +270,25 @@ func (db *DB) inTx(ctx context.Context, ownConn bool, fn func(tx *Tx) error) err
 		_ = stx.Rollback()
 		return mapError(err)
 	}
-	if db.committed == nil || len(tx.events) == 0 {
+	if len(tx.events) == 0 {
 		if err := stx.Commit(); err != nil {
 			return fmt.Errorf("store: commit: %w", mapError(err))
 		}
 		return nil
 	}
+	// Events get their ids, commit and are published in one order.
 	db.commitMu.Lock()
 	defer db.commitMu.Unlock()
+	if err := tx.writeEvents(ctx); err != nil {
+		_ = stx.Rollback()
+		return mapError(err)
+	}
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}
-	db.committed(tx.events)
+	if db.committed != nil {
+		db.committed(tx.events)
+	}
 	return nil
 }
 

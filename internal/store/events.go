@@ -10,37 +10,63 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/eventlog"
 )
 
-// appendEvent writes one event inside tx, the transaction of the change it
-// records, so the log and the state can never disagree.
-func (tx *Tx) appendEvent(ctx context.Context, ev eventlog.Event) (int64, error) {
+// appendEvent records one event in tx, the transaction of the change it
+// records, so the log and the state can never disagree. Its row is written
+// when the transaction commits (writeEvents), not now: event ids must follow
+// commit order. Taken here, an id on PostgreSQL could commit after a larger
+// one, and a desktop that has seen the larger id skips the smaller one as
+// already seen (and resumes "after" it on reconnection).
+func (tx *Tx) appendEvent(_ context.Context, ev eventlog.Event) error {
 	if ev.Data == nil {
 		ev.Data = json.RawMessage(`{}`)
 	}
-	var id int64
-	err := tx.queryRow(ctx, `
-		INSERT INTO events (at, type, actor_id, subject_type, subject_id, data)
-		VALUES (?, ?, ?, ?, ?, ?)
-		RETURNING id`,
-		tx.now, string(ev.Type), nullID(ev.ActorID), ev.SubjectType, nullID(ev.SubjectID), string(ev.Data),
-	).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("store: append event %s: %w", ev.Type, err)
-	}
-	ev.ID, ev.At = id, tx.now
+	ev.At = tx.now
 	tx.events = append(tx.events, ev)
-	return id, nil
+	return nil
+}
+
+// eventOrderLock is the PostgreSQL advisory lock that orders the writing of
+// events with the commit across the nodes of a site; within one process,
+// DB.commitMu does.
+const eventOrderLock = 0x5eed_e7e7
+
+// writeEvents writes the transaction's events, giving them their ids, just
+// before it commits, with the commit lock held: ids are handed out in the
+// order the transactions commit. The events table has no foreign keys, so
+// nothing here waits on another transaction's rows while holding the lock.
+func (tx *Tx) writeEvents(ctx context.Context) error {
+	if tx.db.dialect == Postgres {
+		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, eventOrderLock); err != nil {
+			return fmt.Errorf("store: order events: %w", err)
+		}
+	}
+	for i := range tx.events {
+		ev := &tx.events[i]
+		err := tx.queryRow(ctx, `
+			INSERT INTO events (at, type, actor_id, subject_type, subject_id, data)
+			VALUES (?, ?, ?, ?, ?, ?)
+			RETURNING id`,
+			ev.At, string(ev.Type), nullID(ev.ActorID), ev.SubjectType, nullID(ev.SubjectID), string(ev.Data),
+		).Scan(&ev.ID)
+		if err != nil {
+			return fmt.Errorf("store: append event %s: %w", ev.Type, err)
+		}
+	}
+	return nil
 }
 
 // AppendEvent records an event that has no state change of its own
 // (a failed sign-in, say), in a transaction of its own.
 func (db *DB) AppendEvent(ctx context.Context, ev eventlog.Event) (int64, error) {
-	var id int64
-	err := db.InTx(ctx, func(tx *Tx) error {
-		var err error
-		id, err = tx.appendEvent(ctx, ev)
-		return err
+	var tx *Tx
+	err := db.InTx(ctx, func(t *Tx) error {
+		tx = t
+		return t.appendEvent(ctx, ev)
 	})
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	return tx.events[0].ID, nil
 }
 
 // Events reads events oldest first.

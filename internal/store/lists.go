@@ -66,7 +66,7 @@ func (db *DB) SaveList(ctx context.Context, l *staff.List, actor int64) (*staff.
 				return apperr.New(apperr.NotFound, "error.not_found")
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "list", SubjectID: &id,
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "list", SubjectID: &id,
 			Data: eventlog.Data(map[string]any{"name": l.Name})})
 		return err
 	})
@@ -86,7 +86,7 @@ func (db *DB) DeleteList(ctx context.Context, id, actor int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListDeleted, ActorID: actorPtr(actor), SubjectType: "list", SubjectID: &id})
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListDeleted, ActorID: actorPtr(actor), SubjectType: "list", SubjectID: &id})
 		return err
 	})
 }

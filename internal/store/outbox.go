@@ -335,7 +335,7 @@ func (tx *Tx) outboundDeliveryEvent(ctx context.Context, messageID int64, state,
 	if reason != "" {
 		data["delivery_error"] = reason
 	}
-	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageDelivery,
+	err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.MessageDelivery,
 		SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(data)})
 	return err
 }

@@ -116,7 +116,7 @@ func (db *DB) Login(ctx context.Context, agentID int64, profileID *int64, paused
 		if err := tx.openMemberRow(ctx, agentID, profileID); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AgentLogin, ActorID: &agentID, SubjectType: "agent",
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AgentLogin, ActorID: &agentID, SubjectType: "agent",
 			SubjectID: &agentID, Data: eventlog.Data(map[string]any{"profile_id": profileID, "paused": paused})})
 		return err
 	})
@@ -155,7 +155,7 @@ func (db *DB) ChangeProfile(ctx context.Context, agentID int64, profileID *int64
 		if err := tx.openMemberRow(ctx, agentID, profileID); err != nil {
 			return err
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AgentProfileChanged, ActorID: &agentID, SubjectType: "agent",
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AgentProfileChanged, ActorID: &agentID, SubjectType: "agent",
 			SubjectID: &agentID, Data: eventlog.Data(map[string]any{"profile_id": profileID})})
 		return err
 	})
@@ -178,7 +178,7 @@ func (db *DB) Logout(ctx context.Context, agentID, actor int64) error {
 		if _, err := tx.exec(ctx, `UPDATE report_member SET exit_at = ? WHERE agent_id = ? AND exit_at IS NULL`, tx.now, agentID); err != nil {
 			return err
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AgentLogout, ActorID: actorPtr(actor), SubjectType: "agent",
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.AgentLogout, ActorID: actorPtr(actor), SubjectType: "agent",
 			SubjectID: &agentID})
 		return err
 	})
@@ -207,7 +207,7 @@ func (db *DB) SetPause(ctx context.Context, agentID int64, paused bool, reasonID
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.Conflict, "agent.not_logged_in")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "agent",
+		err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "agent",
 			SubjectID: &agentID, Data: eventlog.Data(map[string]any{"reason_id": reasonID})})
 		return err
 	})

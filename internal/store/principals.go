@@ -77,7 +77,7 @@ func (tx *Tx) CreatePrincipal(ctx context.Context, p auth.Principal, actor int64
 	if err != nil {
 		return nil, fmt.Errorf("store: create principal: %w", mapError(err))
 	}
-	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalCreated, ActorID: actorPtr(actor),
+	err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalCreated, ActorID: actorPtr(actor),
 		SubjectType: "principal", SubjectID: &out.ID,
 		Data: eventlog.Data(map[string]any{"kind": out.Kind, "username": out.Username})})
 	return out, err
@@ -189,7 +189,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, id int64, lockAfter int, i
 		if err != nil {
 			return err
 		}
-		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.LoginFailed, SubjectType: "principal",
+		if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.LoginFailed, SubjectType: "principal",
 			SubjectID: &id, Data: eventlog.Data(map[string]any{"ip": ip, "failures": failures})}); err != nil {
 			return err
 		}
@@ -202,7 +202,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, id int64, lockAfter int, i
 			return err
 		}
 		locked = true
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalLocked, SubjectType: "principal",
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalLocked, SubjectType: "principal",
 			SubjectID: &id, Data: eventlog.Data(map[string]any{"reason": reason})})
 		return err
 	})
@@ -215,7 +215,7 @@ func (tx *Tx) recordLogin(ctx context.Context, id int64, ip string) error {
 		tx.now, tx.now, id); err != nil {
 		return err
 	}
-	_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.LoginSucceeded, ActorID: &id, SubjectType: "principal",
+	err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.LoginSucceeded, ActorID: &id, SubjectType: "principal",
 		SubjectID: &id, Data: eventlog.Data(map[string]any{"ip": ip})})
 	return err
 }
@@ -235,7 +235,7 @@ func (tx *Tx) setPassword(ctx context.Context, id int64, hash string, mustChange
 	if n, _ := res.RowsAffected(); n == 0 {
 		return apperr.New(apperr.NotFound, "error.not_found")
 	}
-	_, err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "principal", SubjectID: &id})
+	err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "principal", SubjectID: &id})
 	return err
 }
 
@@ -250,7 +250,7 @@ func (db *DB) Unlock(ctx context.Context, id, actor int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalUnlocked, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalUnlocked, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &id})
 		return err
 	})

@@ -41,7 +41,7 @@ func (db *DB) CreateQueue(ctx context.Context, q *staff.Queue, actor int64) (*st
 			tx.now, tx.now).Scan(&id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.QueueCreated, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.QueueCreated, ActorID: actorPtr(actor),
 			SubjectType: "queue", SubjectID: &id, Data: eventlog.Data(q)})
 		return err
 	})
@@ -79,7 +79,7 @@ func (db *DB) UpdateQueue(ctx context.Context, q *staff.Queue, actor int64) (*st
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.QueueUpdated, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.QueueUpdated, ActorID: actorPtr(actor),
 			SubjectType: "queue", SubjectID: &q.ID, Data: eventlog.Data(q)})
 		return err
 	})
@@ -111,7 +111,7 @@ func (db *DB) DeleteQueue(ctx context.Context, id, actor int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.QueueDeleted, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.QueueDeleted, ActorID: actorPtr(actor),
 			SubjectType: "queue", SubjectID: &id})
 		return err
 	})
@@ -200,7 +200,7 @@ func (db *DB) SetQueueMember(ctx context.Context, queueID, agentID int64, member
 				return err
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "principal",
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "principal",
 			SubjectID: &agentID, Data: eventlog.Data(map[string]any{"queue_id": queueID, "penalty": penalty})})
 		return err
 	})

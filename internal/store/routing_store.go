@@ -82,7 +82,7 @@ func (tx *Tx) SaveRouting(ctx context.Context, b RoutingBatch) error {
 		}
 	}
 	for _, ev := range b.Events {
-		if _, err := tx.appendEvent(ctx, ev); err != nil {
+		if err := tx.appendEvent(ctx, ev); err != nil {
 			return err
 		}
 	}
@@ -289,7 +289,7 @@ func (tx *Tx) CreateInteraction(ctx context.Context, channel string, in NewInter
 			channel, queueID, in.Subject, priority, tx.now, tx.now, nullID(in.AccountID), in.ContactName, in.ContactKey).Scan(&id); err != nil {
 			return err
 		}
-		if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionCreated, ActorID: actorPtr(actor),
+		if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionCreated, ActorID: actorPtr(actor),
 			SubjectType: "interaction", SubjectID: &id, Data: eventlog.Data(map[string]any{"interaction_id": id,
 				"queue_id": queueID, "channel": channel, "subject": in.Subject, "account_id": in.AccountID,
 				"contact_name": in.ContactName})}); err != nil {

@@ -52,7 +52,7 @@ func (db *DB) DeleteSession(ctx context.Context, id, principalID int64) error {
 		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.LoggedOut, ActorID: &principalID,
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.LoggedOut, ActorID: &principalID,
 			SubjectType: "principal", SubjectID: &principalID})
 		return err
 	})
@@ -65,7 +65,7 @@ func (db *DB) DeletePrincipalSessions(ctx context.Context, principalID, actor in
 		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE principal_id = ?`, principalID); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.LoggedOutEverywhere, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.LoggedOutEverywhere, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &principalID})
 		return err
 	})

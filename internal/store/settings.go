@@ -36,7 +36,7 @@ func (db *DB) PutSetting(ctx context.Context, key string, v any, actor int64) er
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, string(b), tx.now); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.SettingChanged, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.SettingChanged, ActorID: actorPtr(actor),
 			SubjectType: "setting", Data: eventlog.Data(map[string]any{"key": key, "value": json.RawMessage(b)})})
 		return err
 	})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,4 +298,56 @@ func TestSettingsRoundTrip(t *testing.T) {
 			t.Fatalf("got %+v %v %v", sec, ok, err)
 		}
 	})
+}
+
+// Event ids follow commit order, also when a transaction that recorded its
+// event first commits last (PostgreSQL; SQLite runs one writer at a time):
+// listeners receive them in id order and a desktop resuming "after" the last
+// id it saw misses nothing.
+func TestEventIdsFollowCommitOrder(t *testing.T) {
+	db := storetest.Open(t, store.Postgres, clock.NewFake(t0))
+	ctx := context.Background()
+	var published []int64
+	var mu sync.Mutex
+	db.OnCommit(func(evs []eventlog.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, ev := range evs {
+			published = append(published, ev.ID)
+		}
+	})
+	recorded, release := make(chan struct{}), make(chan struct{})
+	slow := make(chan error, 1)
+	go func() {
+		slow <- db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.AppendEvent(ctx, eventlog.Event{Type: "test.first_recorded", SubjectType: "test"}); err != nil {
+				return err
+			}
+			close(recorded)
+			<-release // commits after the other transaction
+			return nil
+		})
+	}()
+	<-recorded
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.AppendEvent(ctx, eventlog.Event{Type: "test.first_committed", SubjectType: "test"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if err := <-slow; err != nil {
+		t.Fatal(err)
+	}
+	evs, err := db.Events(ctx, eventlog.Filter{SubjectType: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].Type != "test.first_committed" || evs[1].Type != "test.first_recorded" {
+		t.Fatalf("events in id order: %+v", evs)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(published) != 2 || published[0] != evs[0].ID || published[1] != evs[1].ID {
+		t.Fatalf("published %v, ids %d %d", published, evs[0].ID, evs[1].ID)
+	}
 }

@@ -25,7 +25,7 @@ func (db *DB) CreateTeam(ctx context.Context, name, description string, actor in
 			name, description, tx.now, tx.now).Scan(&id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamCreated, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamCreated, ActorID: actorPtr(actor),
 			SubjectType: "team", SubjectID: &id, Data: eventlog.Data(map[string]any{"name": name})})
 		return err
 	})
@@ -180,7 +180,7 @@ func (db *DB) UpdateTeam(ctx context.Context, id int64, name, description string
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamUpdated, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamUpdated, ActorID: actorPtr(actor),
 			SubjectType: "team", SubjectID: &id, Data: eventlog.Data(map[string]any{"name": name})})
 		return err
 	})
@@ -200,7 +200,7 @@ func (db *DB) DeleteTeams(ctx context.Context, ids []int64, actor int64) (int, e
 			}
 			n++
 			id := id
-			if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamDeleted, ActorID: actorPtr(actor),
+			if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamDeleted, ActorID: actorPtr(actor),
 				SubjectType: "team", SubjectID: &id}); err != nil {
 				return err
 			}
@@ -233,7 +233,7 @@ func (db *DB) AddTeamAgents(ctx context.Context, teamID int64, agentIDs []int64,
 				continue
 			}
 			a := a
-			if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamMemberAdded, ActorID: actorPtr(actor),
+			if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamMemberAdded, ActorID: actorPtr(actor),
 				SubjectType: "principal", SubjectID: &a, Data: eventlog.Data(map[string]any{"team_id": teamID})}); err != nil {
 				return err
 			}
@@ -253,7 +253,7 @@ func (db *DB) RemoveTeamAgent(ctx context.Context, teamID, agentID int64, actor 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamMemberRemoved, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamMemberRemoved, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &agentID, Data: eventlog.Data(map[string]any{"team_id": teamID})})
 		return err
 	})
@@ -276,7 +276,7 @@ func (db *DB) SetTeamQueues(ctx context.Context, teamID int64, queueIDs []int64,
 				return err
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamUpdated, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.TeamUpdated, ActorID: actorPtr(actor),
 			SubjectType: "team", SubjectID: &teamID, Data: eventlog.Data(map[string]any{"queue_ids": queueIDs})})
 		return err
 	})

@@ -19,7 +19,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, t auth.APIToken) (*auth.APITok
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, t.Name, t.Prefix, t.TokenHash, t.PrincipalID, t.CreatedAt).Scan(&t.ID); err != nil {
 			return fmt.Errorf("store: create api token: %w", err)
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.APITokenCreated, ActorID: &t.PrincipalID,
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.APITokenCreated, ActorID: &t.PrincipalID,
 			SubjectType: "api_token", SubjectID: &t.ID, Data: eventlog.Data(map[string]any{"name": t.Name})})
 		return err
 	})
@@ -85,7 +85,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id, actor int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.APITokenRevoked, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.APITokenRevoked, ActorID: actorPtr(actor),
 			SubjectType: "api_token", SubjectID: &id})
 		return err
 	})

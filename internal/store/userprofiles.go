@@ -120,7 +120,7 @@ func (db *DB) SaveUserProfile(ctx context.Context, p *staff.UserProfile, actor i
 				return err
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "user_profile",
+		err := tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "user_profile",
 			SubjectID: &id, Data: eventlog.Data(map[string]any{"name": p.Name, "rights": p.Rights, "queue_ids": p.QueueIDs,
 				"list_ids": p.ListIDs})})
 		return err
@@ -152,7 +152,7 @@ func (db *DB) DeleteUserProfile(ctx context.Context, id, actor int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.UserProfileDeleted, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.UserProfileDeleted, ActorID: actorPtr(actor),
 			SubjectType: "user_profile", SubjectID: &id})
 		return err
 	})
@@ -221,7 +221,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, p UserPatch, fields []st
 				return err
 			}
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalUpdated, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalUpdated, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &id, Data: eventlog.Data(map[string]any{"fields": fields})})
 		return err
 	})
@@ -274,7 +274,7 @@ func (db *DB) SoftDeletePrincipals(ctx context.Context, ids []int64, kinds []aut
 				return err
 			}
 			id := id
-			if _, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalDeleted, ActorID: actorPtr(actor),
+			if err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalDeleted, ActorID: actorPtr(actor),
 				SubjectType: "principal", SubjectID: &id}); err != nil {
 				return err
 			}
@@ -324,7 +324,7 @@ func (db *DB) RestorePrincipal(ctx context.Context, id, actor int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "error.not_found")
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalRestored, ActorID: actorPtr(actor),
+		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalRestored, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &id})
 		return err
 	})
@@ -341,7 +341,7 @@ func (db *DB) PurgePrincipal(ctx context.Context, id, actor int64) error {
 		if _, err := tx.exec(ctx, `DELETE FROM principals WHERE id = ?`, id); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalPurged, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.PrincipalPurged, ActorID: actorPtr(actor),
 			SubjectType: "principal", SubjectID: &id, Data: eventlog.Data(map[string]any{"username": username})})
 		return err
 	})

@@ -159,7 +159,7 @@ func (tx *Tx) watchersChanged(ctx context.Context, interactionID, actor int64) e
 	if watching == nil {
 		watching = []Ref{}
 	}
-	_, err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionWatchersChanged, ActorID: actorPtr(actor),
+	err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.InteractionWatchersChanged, ActorID: actorPtr(actor),
 		SubjectType: "interaction", SubjectID: &interactionID, Data: eventlog.Data(map[string]any{
 			"interaction_id": interactionID, "queue_id": queue, "agent_id": owner, "watching": watching})})
 	return err

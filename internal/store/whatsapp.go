@@ -115,7 +115,7 @@ func (db *DB) SaveWhatsAppAccount(ctx context.Context, a *whatsapp.Account, acto
 			return err
 		}
 		// The event names what changed, never a secret.
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "account", SubjectID: &id,
+		err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "account", SubjectID: &id,
 			Data: eventlog.Data(map[string]any{"channel": staff.WhatsApp, "name": a.Name, "enabled": a.Enabled,
 				"queue_id": a.QueueID, "default_list_id": a.DefaultListID, "mandatory_disposition": a.MandatoryDisposition,
 				"create_contacts": a.CreateContacts, "provider": a.Provider, "phone_number": a.PhoneNumber,

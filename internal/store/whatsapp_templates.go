@@ -110,7 +110,7 @@ func (db *DB) SaveWhatsAppTemplate(ctx context.Context, t *whatsapp.Template, ac
 		if err != nil {
 			return err
 		}
-		_, err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "whatsapp_template",
+		err = tx.appendEvent(ctx, eventlog.Event{Type: typ, ActorID: actorPtr(actor), SubjectType: "whatsapp_template",
 			SubjectID: &id, Data: eventlog.Data(map[string]any{"account_id": t.AccountID, "name": t.Name, "language": t.Language,
 				"available_for_agents": t.AvailableForAgents, "status": t.Status})})
 		return err
@@ -127,7 +127,7 @@ func (db *DB) DeleteWhatsAppTemplate(ctx context.Context, accountID, id, actor i
 		if err := updated(tx.exec(ctx, `DELETE FROM whatsapp_templates WHERE id = ? AND account_id = ?`, id, accountID)); err != nil {
 			return err
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.WhatsAppTemplateDeleted, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.WhatsAppTemplateDeleted, ActorID: actorPtr(actor),
 			SubjectType: "whatsapp_template", SubjectID: &id, Data: eventlog.Data(map[string]any{"account_id": accountID})})
 		return err
 	})
@@ -158,7 +158,7 @@ func (db *DB) SyncWhatsAppTemplates(ctx context.Context, accountID int64, list [
 				return err
 			}
 		}
-		_, err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.WhatsAppTemplatesSynced, ActorID: actorPtr(actor),
+		err := tx.appendEvent(ctx, eventlog.Event{Type: eventlog.WhatsAppTemplatesSynced, ActorID: actorPtr(actor),
 			SubjectType: "account", SubjectID: &accountID, Data: eventlog.Data(map[string]any{"templates": len(list)})})
 		return err
 	})
