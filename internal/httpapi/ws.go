@@ -132,6 +132,7 @@ func (s *Server) realtimeSocket(w http.ResponseWriter, r *http.Request) error {
 			}
 		case ev, ok := <-sub.C:
 			if !ok { // fell behind: the client reconnects and resumes
+				s.log.Warn("realtime: a desktop fell behind its buffer; closed for it to resume", "buffer", realtime.SubscriberBuffer)
 				conn.Close(websocket.StatusTryAgainLater, "too slow, resume")
 				return nil
 			}
