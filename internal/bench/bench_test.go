@@ -228,9 +228,6 @@ func TestMarkdownKeepsTheHandWrittenTextAndTheOtherScenarios(t *testing.T) {
 // TestSmallRunOnSQLite runs both scenarios for real at a tiny scale: the
 // server as a child process, agents and customers over the real sockets.
 func TestSmallRunOnSQLite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts two servers")
-	}
 	dir := t.TempDir()
 	var out bytes.Buffer
 	o := Options{Scenarios: []string{"chat-steady", "ws-scale"}, DBs: []string{"sqlite"}, AdminUser: "admin",

@@ -13,4 +13,6 @@ func (db *DB) Exec(ctx context.Context, q string, args ...any) error {
 }
 
 // AppendEvent lets the tests record an event inside a transaction of theirs.
-func (tx *Tx) AppendEvent(ctx context.Context, ev eventlog.Event) error { return tx.appendEvent(ctx, ev) }
+func (tx *Tx) AppendEvent(ctx context.Context, ev eventlog.Event) error {
+	return tx.appendEvent(ctx, ev)
+}
