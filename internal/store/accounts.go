@@ -113,20 +113,7 @@ func scanWebsite(r rowScanner) (*conversation.Website, error) {
 
 // Websites returns every chat website ordered by name.
 func (db *DB) Websites(ctx context.Context) ([]*conversation.Website, error) {
-	rows, err := db.query(ctx, websiteSelect+` ORDER BY lower(a.name)`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*conversation.Website{}
-	for rows.Next() {
-		w, err := scanWebsite(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanWebsite, websiteSelect+` ORDER BY lower(a.name)`)
 }
 
 // Website returns one chat website.

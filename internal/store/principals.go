@@ -17,6 +17,24 @@ const principalColumns = `id, kind, username, full_name, email, password_hash, p
 
 type rowScanner interface{ Scan(dest ...any) error }
 
+// queryAll runs a query and scans each of its rows with scan.
+func queryAll[T any](ctx context.Context, db *DB, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func scanPrincipal(r rowScanner) (*auth.Principal, error) {
 	var p auth.Principal
 	var kind string

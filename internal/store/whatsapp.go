@@ -35,20 +35,7 @@ func scanWhatsApp(r rowScanner) (*whatsapp.Account, error) {
 
 // WhatsAppAccounts returns every WhatsApp account ordered by name.
 func (db *DB) WhatsAppAccounts(ctx context.Context) ([]*whatsapp.Account, error) {
-	rows, err := db.query(ctx, whatsappSelect+` ORDER BY lower(a.name)`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*whatsapp.Account{}
-	for rows.Next() {
-		a, err := scanWhatsApp(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanWhatsApp, whatsappSelect+` ORDER BY lower(a.name)`)
 }
 
 // WhatsAppAccount returns one WhatsApp account with its secrets.
