@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -114,8 +113,7 @@ type Client struct {
 
 // Client returns a client with its own cookie jar.
 func (s *Site) Client(t testing.TB) *Client {
-	jar, _ := cookiejar.New(nil)
-	return &Client{t: t, site: s, HTTP: &http.Client{Jar: jar}}
+	return &Client{t: t, site: s, HTTP: &http.Client{Jar: newSiteJar(s.Clock)}}
 }
 
 // Response is a decoded answer.
