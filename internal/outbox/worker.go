@@ -68,9 +68,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Worker sends the outbox's due messages, one at a time in claim order
-// (a customer reads them in the order the agent wrote them), and sleeps
-// on the injected clock until the next is due.
+// Worker sends the outbox's due messages one at a time, and sleeps on the
+// injected clock until the next is due. A conversation's messages go in
+// the order the agent wrote them: the claim holds a message back while an
+// earlier one of its conversation waits for a retry or a lapsed lease.
 type Worker struct {
 	queue   Queue
 	senders map[string]Sender // by channel

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -29,6 +30,7 @@ type desk struct {
 	db    *store.DB
 	clk   *clock.Fake
 	agent int64
+	queue int64
 	it    int64
 }
 
@@ -57,7 +59,25 @@ func newDesk(t *testing.T, d store.Dialect) *desk {
 		Changes: []store.InteractionChange{{ID: it.ID, Status: "open", Owner: &owner}}}); err != nil {
 		t.Fatal(err)
 	}
-	return &desk{db: db, clk: clk, agent: agent.ID, it: it.ID}
+	return &desk{db: db, clk: clk, agent: agent.ID, queue: q.ID, it: it.ID}
+}
+
+// otherConversation opens a second WhatsApp interaction the same agent
+// owns, with another customer.
+func (d *desk) otherConversation(t *testing.T) int64 {
+	t.Helper()
+	ctx := context.Background()
+	it, err := d.db.CreateInteraction(ctx, "whatsapp", store.NewInteraction{QueueID: d.queue, Subject: "Refund",
+		ContactKey: "+393331234567"}, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := d.agent
+	if err := d.db.SaveRouting(ctx, store.RoutingBatch{
+		Changes: []store.InteractionChange{{ID: it.ID, Status: "open", Owner: &owner}}}); err != nil {
+		t.Fatal(err)
+	}
+	return it.ID
 }
 
 // send stores an agent's message with its outbox row, as the API does.
@@ -90,6 +110,7 @@ type provider struct {
 	script   map[string][]error // by body
 	tries    map[int64]int
 	accepted map[int64]int
+	order    []int64 // the messages accepted, in the order they were
 }
 
 func newProvider() *provider {
@@ -108,6 +129,7 @@ func (p *provider) Send(_ context.Context, j outbox.Job) (string, error) {
 		return "", &outbox.Rejected{Reason: "wrong number " + j.To}
 	}
 	p.accepted[j.MessageID]++
+	p.order = append(p.order, j.MessageID)
 	return fmt.Sprintf("wamid.%d", j.MessageID), nil
 }
 
@@ -115,6 +137,13 @@ func (p *provider) counts(id int64) (tries, accepted int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.tries[id], p.accepted[id]
+}
+
+// sentOrder is the messages the provider accepted, in order.
+func (p *provider) sentOrder() []int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.order)
 }
 
 func startWorker(t *testing.T, d *desk, p *provider, opts outbox.Options) *outbox.Worker {
@@ -179,6 +208,47 @@ func TestFailingSendsAreRetriedWithBackoffAndSentOnce(t *testing.T) {
 		d.clk.Advance(time.Hour)
 		if tries, accepted := p.counts(m.ID); tries != 4 || accepted != 1 {
 			t.Fatalf("tries %d, accepted %d", tries, accepted)
+		}
+	})
+}
+
+func TestAMessageWaitingForItsRetryHoldsBackTheLaterOnesOfItsConversation(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, dialect store.Dialect) {
+		d := newDesk(t, dialect)
+		other := d.otherConversation(t)
+		p := newProvider()
+		p.script["Your order left today"] = []error{errors.New("provider: 503")}
+		w := startWorker(t, d, p, outbox.Options{FirstRetry: 5 * time.Second, Idle: time.Hour})
+		first := d.send(t, "Your order left today")
+		second := d.send(t, "It arrives on Monday")
+		elsewhere, err := d.db.SendQueued(context.Background(), other, d.agent, "Hello Anna", nil, outbox.Entry{Channel: "whatsapp"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Wake()
+
+		// The first failed and waits 5 s; the second waits with it, the
+		// other conversation's message is not held.
+		sleepsUntil(t, w, t0.Add(5*time.Second))
+		if tries, _ := p.counts(second.ID); tries != 0 {
+			t.Fatal("a later message overtook one waiting for its retry")
+		}
+		if _, a := p.counts(elsewhere.ID); a != 1 {
+			t.Fatal("another conversation's message was held back")
+		}
+		d.clk.Advance(5 * time.Second)
+		eventually(t, "both sent", func() bool { _, a := p.counts(second.ID); return a == 1 })
+		if got, want := p.sentOrder(), []int64{elsewhere.ID, first.ID, second.ID}; !slices.Equal(got, want) {
+			t.Fatalf("sent in the order %v, want %v", got, want)
+		}
+
+		// A message that fails for good does not hold the later ones.
+		p.script["Sorry"] = []error{&outbox.Rejected{Reason: "(#131026) Message undeliverable"}}
+		third, fourth := d.send(t, "Sorry"), d.send(t, "Call us")
+		w.Wake()
+		eventually(t, "the later message", func() bool { _, a := p.counts(fourth.ID); return a == 1 })
+		if got := d.message(t, third.ID); got.Delivery != "failed" {
+			t.Fatalf("the refused message is %q", got.Delivery)
 		}
 	})
 }
@@ -249,22 +319,28 @@ func TestARestartSendsWhatWasLeftExactlyOnce(t *testing.T) {
 			t.Fatalf("a message being sent is %q", got.Delivery)
 		}
 
-		// The new process sends what was pending, and "one" once its
-		// lease has run out.
+		// The new process sends "one" once its lease has run out, and
+		// only then the two written after it: the customer reads them in
+		// order.
 		p := newProvider()
 		w := startWorker(t, d, p, outbox.Options{Idle: time.Hour})
-		eventually(t, "the pending messages", func() bool {
-			_, a := p.counts(second.ID)
-			_, b := p.counts(third.ID)
-			return a == 1 && b == 1
-		})
 		sleepsUntil(t, w, t0.Add(2*time.Minute))
-		if tries, _ := p.counts(first.ID); tries != 0 {
-			t.Fatal("a leased message was sent before its lease ran out")
+		for _, m := range []*store.Message{first, second, third} {
+			if tries, _ := p.counts(m.ID); tries != 0 {
+				t.Fatalf("%q was sent while the message before it was leased", m.Body)
+			}
 		}
 		d.clk.Advance(2 * time.Minute)
-		eventually(t, "the abandoned message", func() bool { _, a := p.counts(first.ID); return a == 1 })
-		eventually(t, "all recorded", func() bool { return d.message(t, first.ID).Delivery == "sent" })
+		eventually(t, "every message", func() bool {
+			_, a := p.counts(first.ID)
+			_, b := p.counts(second.ID)
+			_, c := p.counts(third.ID)
+			return a == 1 && b == 1 && c == 1
+		})
+		eventually(t, "all recorded", func() bool { return d.message(t, third.ID).Delivery == "sent" })
+		if got := p.sentOrder(); !slices.Equal(got, []int64{first.ID, second.ID, third.ID}) {
+			t.Fatalf("sent in the order %v, want %v", got, []int64{first.ID, second.ID, third.ID})
+		}
 
 		// Another restart sends nothing again.
 		w.Stop()

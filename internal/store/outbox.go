@@ -34,8 +34,21 @@ func (tx *Tx) enqueueOutbox(ctx context.Context, messageID int64, e outbox.Entry
 	return err
 }
 
+// nothingBefore is true of an outbox row c when no earlier message of its
+// conversation is still waiting to go out (pending, perhaps for a retry,
+// or being sent): a customer reads a conversation's messages in the order
+// the agent wrote them, so a message that failed and waits for its retry
+// holds back the ones written after it, and a crashed worker's leased row
+// holds them until its lease runs out. Messages of other conversations
+// are not held.
+const nothingBefore = `NOT EXISTS (SELECT 1 FROM outbox e
+		JOIN messages em ON em.id = e.message_id
+		JOIN messages cm ON cm.id = c.message_id
+		WHERE e.id < c.id AND e.state IN ('pending', 'sending') AND em.interaction_id = cm.interaction_id)`
+
 // ClaimOutbox takes up to limit due rows — pending ones whose time has
-// come, and "sending" ones whose worker's lease ran out (it died) — marks
+// come, and "sending" ones whose worker's lease ran out (it died), each
+// only when nothing before it in its conversation waits (nothingBefore) — marks
 // them sending until now+lease and counts the attempt. On PostgreSQL rows
 // another node is claiming are skipped (FOR UPDATE SKIP LOCKED); SQLite's
 // single writer serialises claims.
@@ -47,8 +60,10 @@ func (db *DB) ClaimOutbox(ctx context.Context, lease time.Duration, limit int) (
 	var jobs []outbox.Job
 	err := db.InTx(ctx, func(tx *Tx) error {
 		rows, err := tx.query(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, updated_at = ?
-			WHERE id IN (SELECT id FROM outbox WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until <= ?)
-				ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
+			WHERE id IN (SELECT c.id FROM outbox c
+				WHERE ((c.state = 'pending' AND c.next_attempt_at <= ?) OR (c.state = 'sending' AND c.lease_until <= ?))
+					AND `+nothingBefore+`
+				ORDER BY c.next_attempt_at, c.id LIMIT ?`+lock+`)
 			RETURNING id, channel, account_id, message_id, payload, attempts`,
 			tx.now.Add(lease), tx.now, tx.now, tx.now, limit)
 		if err != nil {
@@ -90,14 +105,16 @@ func (tx *Tx) fillJob(ctx context.Context, j *outbox.Job) error {
 	return nil
 }
 
-// NextOutboxDue is when the outbox next has work: the earliest pending
-// row's time or "sending" row's lease end (nil when there is none).
+// NextOutboxDue is when the outbox next has work: the earliest time of a
+// pending row nothing holds back (a held one goes when the row before it
+// does, whose own time or lease is counted) or "sending" row's lease end
+// (nil when there is none).
 func (db *DB) NextOutboxDue(ctx context.Context) (*time.Time, error) {
 	var next *time.Time
 	// One ordered query per state rather than min(): SQLite's min() of a
 	// timestamp is plain text.
 	for _, q := range []string{
-		`SELECT next_attempt_at FROM outbox WHERE state = 'pending' ORDER BY next_attempt_at LIMIT 1`,
+		`SELECT c.next_attempt_at FROM outbox c WHERE c.state = 'pending' AND ` + nothingBefore + ` ORDER BY c.next_attempt_at LIMIT 1`,
 		`SELECT lease_until FROM outbox WHERE state = 'sending' ORDER BY lease_until LIMIT 1`,
 	} {
 		var at time.Time
