@@ -518,7 +518,7 @@ func (s *Server) writableAccount(ctx context.Context, me, accountID int64) (*wha
 }
 
 // mayWriteFrom checks an agent may start conversations from an account:
-// it is enabled and its queue is one of his.
+// it is enabled and its queue is one he works.
 func (s *Server) mayWriteFrom(ctx context.Context, me int64, a *whatsapp.Account) error {
 	if !a.Enabled {
 		return apperr.Field("account_id", "whatsapp.account_disabled")
@@ -526,7 +526,7 @@ func (s *Server) mayWriteFrom(ctx context.Context, me int64, a *whatsapp.Account
 	if a.QueueID == nil {
 		return apperr.New(apperr.Forbidden, "whatsapp.account_not_yours")
 	}
-	queues, err := s.db.ActiveQueues(ctx, me, nil)
+	queues, err := s.workedQueues(ctx, me)
 	if err != nil {
 		return err
 	}
@@ -534,6 +534,16 @@ func (s *Server) mayWriteFrom(ctx context.Context, me int64, a *whatsapp.Account
 		return apperr.New(apperr.Forbidden, "whatsapp.account_not_yours")
 	}
 	return nil
+}
+
+// workedQueues are the queues an agent works: while he is logged in, those
+// of his session (his Personal queues with the profile he chose), as
+// routing offers them; otherwise his Personal queues.
+func (s *Server) workedQueues(ctx context.Context, agentID int64) (map[int64]int, error) {
+	if queues := s.acd.ActiveQueues(agentID); queues != nil {
+		return queues, nil
+	}
+	return s.db.ActiveQueues(ctx, agentID, nil)
 }
 
 // ownOpenConversation refuses a number whose conversation is another

@@ -161,7 +161,7 @@ func (s *Server) myWhatsAppAccounts(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	queues, err := s.db.ActiveQueues(ctx, callerFrom(ctx).ID(), nil)
+	queues, err := s.workedQueues(ctx, callerFrom(ctx).ID())
 	if err != nil {
 		return err
 	}

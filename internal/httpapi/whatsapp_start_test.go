@@ -174,3 +174,32 @@ func TestWhatsAppTwoAgentsStartingWithOneNumberMakeOneConversation(t *testing.T)
 		}
 	})
 }
+
+// An agent writes from the accounts of the queues he works now: a queue
+// that comes only from the profile he chose at login counts, and stops
+// counting when he logs out.
+func TestWhatsAppAgentWritesFromTheQueuesOfTheProfileHeChose(t *testing.T) {
+	ob := newOutboundSite(t, store.SQLite)
+	tpl := ob.agentTemplate(t)
+	ob.admin.Do("PUT", "/api/v1/agents/"+ob.giuID+"/queues", map[string]any{"queue_ids": []any{}}).Expect(t, 200)
+	prof := ob.admin.Do("POST", "/api/v1/agent-profiles", map[string]any{"name": "WhatsApp evening", "enabled": true,
+		"agent_ids": []any{atoi(ob.giuID)}, "queues": []any{map[string]any{"queue_id": ob.queueID}}}).Expect(t, 201).Map(t)
+
+	ob.giulia.Do("POST", "/api/v1/me/login", map[string]any{"profile_id": nil}).Expect(t, 200)
+	if accounts := listOf(t, ob.giulia.Do("GET", "/api/v1/me/whatsapp-accounts", nil).Expect(t, 200).Map(t)); len(accounts) != 0 {
+		t.Fatalf("accounts without the profile %v", accounts)
+	}
+	ob.start(ob.giulia, "+393470002222", map[string]any{"template_id": tpl, "parameters": []string{"Bo"}}).Expect(t, 403)
+
+	ob.giulia.Do("POST", "/api/v1/me/profile", map[string]any{"profile_id": prof["id"]}).Expect(t, 200)
+	if accounts := listOf(t, ob.giulia.Do("GET", "/api/v1/me/whatsapp-accounts", nil).Expect(t, 200).Map(t)); len(accounts) != 1 ||
+		accounts[0].(map[string]any)["id"] != ob.account["id"] {
+		t.Fatalf("accounts with the profile %v", accounts)
+	}
+	ob.start(ob.giulia, "+393470002222", map[string]any{"template_id": tpl, "parameters": []string{"Bo"}}).Expect(t, 201)
+
+	ob.giulia.Do("POST", "/api/v1/me/logout", nil).Expect(t, 200)
+	if accounts := listOf(t, ob.giulia.Do("GET", "/api/v1/me/whatsapp-accounts", nil).Expect(t, 200).Map(t)); len(accounts) != 0 {
+		t.Fatalf("accounts after logging out %v", accounts)
+	}
+}
