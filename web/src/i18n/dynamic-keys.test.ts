@@ -18,6 +18,7 @@ import { FIELD_PROBLEMS } from '../websites/forms'
 import { LIST_ACCESS, LIST_FIELD_TYPES } from '../api/contactLists'
 import { STANDARD_TARGETS } from '../contactImport/mapping'
 import { TEMPLATE_CATEGORIES, TEMPLATE_STATUSES, WHATSAPP_PROVIDERS, WHATSAPP_SECRETS } from '../api/whatsapp'
+import { ACCOUNT_GENERAL_TEXTS, ACCOUNT_TEXT_SECTIONS, CONTACT_TRIGGER_TEXTS } from '../accounts/general'
 
 // Keys the code builds from a value (t(`channels.${channel}`) …), which the
 // literal-key check in locales.test.ts cannot see.
@@ -58,6 +59,9 @@ const families: [string, readonly string[]][] = [
   ['whatsappAccounts.secretHelp', WHATSAPP_SECRETS],
   ['whatsappTemplates.categories', TEMPLATE_CATEGORIES],
   ['whatsappTemplates.status', TEMPLATE_STATUSES],
+  // AccountGeneralCard reads its texts from the account page's section.
+  ...ACCOUNT_TEXT_SECTIONS.map((section): [string, readonly string[]] => [section, ACCOUNT_GENERAL_TEXTS]),
+  ['whatsappAccounts', CONTACT_TRIGGER_TEXTS],
 ]
 
 function lookup(tree: unknown, key: string): unknown {
