@@ -18,6 +18,7 @@ export function normalizeWebsite(website: Website): Website {
     queue_id: website.queue_id ?? null,
     default_list_id: website.default_list_id ?? null,
     mandatory_disposition: !!website.mandatory_disposition,
+    create_contacts: !!website.create_contacts,
     allowed_origins: website.allowed_origins ?? [],
     title: website.title ?? '',
     colour: (website.colour ?? '').toLowerCase(),

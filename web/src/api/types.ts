@@ -637,6 +637,8 @@ export interface Website {
   default_list_id: number | null
   /** The agent must pick a disposition to close a chat. */
   mandatory_disposition: boolean
+  /** The contact-manager trigger: a chat from an unknown visitor creates a contact in the default list. */
+  create_contacts: boolean
   /** The key the embed snippet carries; rotating it breaks the existing embeds. */
   widget_key: string
   /** Origins (scheme://host[:port]) allowed to embed the widget. */

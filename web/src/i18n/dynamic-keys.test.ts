@@ -62,6 +62,7 @@ const families: [string, readonly string[]][] = [
   // AccountGeneralCard reads its texts from the account page's section.
   ...ACCOUNT_TEXT_SECTIONS.map((section): [string, readonly string[]] => [section, ACCOUNT_GENERAL_TEXTS]),
   ['whatsappAccounts', CONTACT_TRIGGER_TEXTS],
+  ['websites', CONTACT_TRIGGER_TEXTS],
 ]
 
 function lookup(tree: unknown, key: string): unknown {
