@@ -195,3 +195,92 @@ test('an admin imports a CSV: a progress bar, then the counts and the rejected r
   expect(found.items).toHaveLength(1);
   expect(found.items[0].first_name).toBe('Again');
 });
+
+test('deleting a list says how many contacts go with it, and the default list of a website is refused', async ({ page }) => {
+  const api = await Api.admin();
+  const full = await api.call('POST', '/lists', { name: unique('Prospects') });
+  const contactIds: number[] = [];
+  for (const first_name of ['Anna', 'Bruno', 'Carla']) {
+    contactIds.push((await api.call('POST', '/contacts', { list_id: full.id, first_name })).id);
+  }
+  const visitors = await api.call('POST', '/lists', { name: unique('Visitors') });
+  const queue = await api.call('POST', '/queues', { name: unique('Chat'), channel: 'chat' });
+  const website = await api.call('POST', '/websites', { name: unique('Shop'), queue_id: queue.id, default_list_id: visitors.id });
+  const empty = await api.call('POST', '/lists', { name: unique('Empty') });
+  await signInAsAdmin(page);
+
+  // From the lists: the question names the three contacts; declining keeps everything.
+  await page.goto('/admin/lists');
+  await page.getByRole('searchbox').fill(full.name);
+  await page.getByRole('button', { name: `Delete ${full.name}` }).click();
+  let ask = page.getByRole('alertdialog');
+  await expect(ask).toContainText(`The list ${full.name} holds 3 contacts. Deleting the list deletes them too`);
+  await expect(ask.getByRole('button', { name: 'Delete the list and 3 contacts' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/contact-list-delete-confirm.png', fullPage: true });
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(ask).toBeHidden();
+  expect((await api.call('GET', `/lists/${full.id}`)).contact_count).toBe(3);
+
+  // From its page: accepted, the list and its contacts are gone.
+  await page.goto(`/admin/lists/${full.id}`);
+  await page.getByTestId('delete-list').click();
+  ask = page.getByRole('alertdialog');
+  await ask.getByRole('button', { name: 'Delete the list and 3 contacts' }).click();
+  await expect(page.getByText(`List ${full.name} deleted`)).toBeVisible();
+  await expect(page).toHaveURL(/\/admin\/lists$/);
+  await expect(api.call('GET', `/lists/${full.id}`)).rejects.toThrow(/404/);
+  for (const id of contactIds) await expect(api.call('GET', `/contacts/${id}`)).rejects.toThrow(/404/);
+
+  // The website's default list stays, whatever the admin accepts, and the page says why.
+  await page.getByRole('searchbox').fill(visitors.name);
+  await page.getByRole('button', { name: `Delete ${visitors.name}` }).click();
+  ask = page.getByRole('alertdialog');
+  await expect(ask).toContainText('It holds no contacts');
+  await ask.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText(`This list is the default contact list of ${website.name}`)).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/contact-list-delete-refused.png', fullPage: true });
+  await expect(page.getByTestId('contact-lists-table').getByRole('link', { name: visitors.name })).toBeVisible();
+  expect((await api.call('GET', `/lists/${visitors.id}`)).name).toBe(visitors.name);
+
+  // An empty list: the plain question, and it goes.
+  await page.getByRole('searchbox').fill(empty.name);
+  await page.getByRole('button', { name: `Delete ${empty.name}` }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText(`List ${empty.name} deleted`)).toBeVisible();
+  await expect(page.getByTestId('contact-lists-table').getByRole('link', { name: empty.name })).toBeHidden();
+});
+
+test('a user with the contact lists right but no staff rights gives a list to an agent of his queues', async ({ page }) => {
+  const api = await Api.admin();
+  const queue = await api.call('POST', '/queues', { name: unique('Care'), channel: 'chat' });
+  const agent = await api.readyAgent(unique('picked'), 'Ready-Pass1', [queue.id]);
+  const list = await api.call('POST', '/lists', { name: unique('Partners') });
+  const profile = await api.call('POST', '/user-profiles', {
+    name: unique('List keepers'),
+    rights: { contacts: ['view', 'read', 'edit'] },
+    list_ids: [list.id],
+    queue_ids: [queue.id],
+  });
+  const username = unique('keeper');
+  await api.call('POST', '/users', { kind: 'user', username, full_name: 'Lia Keeper', email: '', password: 'Temp-Pass1', user_profile_id: profile.id });
+  const own = new Api();
+  await own.login(username, 'Temp-Pass1');
+  await own.call('POST', '/auth/password', { current_password: 'Temp-Pass1', new_password: 'Ready-Pass1' });
+  await expect(own.call('GET', '/agents')).rejects.toThrow(/403/); // no staff view
+
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill('Ready-Pass1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/admin\//);
+  await page.goto(`/admin/lists/${list.id}`);
+  await page.getByRole('button', { name: 'Add agent' }).click();
+  const picker = page.getByRole('dialog', { name: `Agents of ${list.name}` });
+  await picker.getByRole('searchbox').fill(agent.username);
+  await expect(picker.getByRole('alert')).toHaveCount(0); // no "forbidden"
+  await picker.getByRole('button', { name: new RegExp(agent.username) }).click();
+  await expect(page.getByText(`${agent.username} may use the list`)).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/contact-list-agent-choices.png', fullPage: true });
+  await picker.getByRole('button', { name: 'Done' }).click();
+  expect((await api.call('GET', `/lists/${list.id}/agents`)).items).toEqual([expect.objectContaining({ id: agent.id, access: 'read' })]);
+});

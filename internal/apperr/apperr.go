@@ -29,6 +29,12 @@ const (
 	// WindowExpired: WhatsApp's 24-hour customer service window is closed,
 	// only a template may be sent (a conflict, HTTP 409).
 	WindowExpired Code = "whatsapp.window_expired"
+	// ListNotEmpty: a contact list still holds contacts and the request
+	// did not say they go with it (a conflict, HTTP 409).
+	ListNotEmpty Code = "list.not_empty"
+	// ListInUse: a contact list is an account's default list or a running
+	// import's target (a conflict, HTTP 409).
+	ListInUse Code = "list.in_use"
 )
 
 // Message is a translatable text: a catalogue key plus arguments. The HTTP

@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/contacts"
 	"github.com/switchboard-cc/switchboard/internal/staff"
+	"github.com/switchboard-cc/switchboard/internal/store"
 )
 
 // The Contact Manager side of lists: their custom fields, the agents who
@@ -150,6 +151,52 @@ func (s *Server) listAgentsOf(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": agents})
+	return nil
+}
+
+// agentChoice is an agent as a list's agent picker shows him: who he is,
+// and nothing else of his staff record.
+type agentChoice struct {
+	ID                 int64   `json:"id"`
+	Username           string  `json:"username"`
+	FullName           string  `json:"full_name"`
+	AvatarThumbnailURL *string `json:"avatar_thumbnail_url"`
+}
+
+// listAgentChoices lists the agents the caller may give a list to (a
+// user: the agents of his profile's queues, as putListAgent checks),
+// searched and paged like GET /agents. It needs only the contact lists'
+// edit right: whoever sets up lists must be able to pick their agents
+// without the right to view the staff records.
+func (s *Server) listAgentChoices(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.listFor(r); err != nil {
+		return err
+	}
+	f, err := listFilter(r)
+	if err != nil {
+		return err
+	}
+	if f.Sort != "full_name" {
+		f.Sort = "username" // what a choice shows, nothing of the staff record
+	}
+	af := store.AgentFilter{Query: f.Query, Sort: f.Sort, Desc: f.Desc, Limit: f.Limit, Offset: f.Offset}
+	if c := callerFrom(r.Context()); c.Scoped() {
+		if c.ProfileID == nil {
+			writeJSON(w, http.StatusOK, map[string]any{"items": []agentChoice{}, "total": 0})
+			return nil
+		}
+		af.ScopeProfileID = c.ProfileID
+	}
+	agents, total, err := s.db.Agents(r.Context(), af)
+	if err != nil {
+		return err
+	}
+	items := make([]agentChoice, len(agents))
+	for i, a := range agents {
+		items[i] = agentChoice{ID: a.ID, Username: a.Username, FullName: a.FullName,
+			AvatarThumbnailURL: toAgentJSON(a).AvatarThumbnailURL}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "total": total})
 	return nil
 }
 

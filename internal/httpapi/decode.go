@@ -54,6 +54,19 @@ func queryInt(r *http.Request, name string, def, minVal, maxVal int) (int, error
 	return n, nil
 }
 
+// queryBool reads an optional true/false query parameter (false when absent).
+func queryBool(r *http.Request, name string) (bool, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, apperr.Field(name, "boolean.invalid")
+	}
+	return b, nil
+}
+
 // jsonFieldPath drops the Go names of embedded structs from a decoding
 // error's path ("NewAgent.NewAccount.username" → "username"), leaving the
 // JSON keys the client sent.

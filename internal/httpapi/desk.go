@@ -280,7 +280,9 @@ func (s *Server) realtimeAgents(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, liveAgentJSON{Presence: *p, Username: a.Username, FullName: a.FullName, Routing: s.acd.Agent(p.AgentID)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	// server_time lets the supervisor console count its timers on the
+	// server's clock, whatever the browser's says.
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "server_time": s.clock.Now().UTC()})
 	return nil
 }
 
@@ -304,7 +306,7 @@ func (s *Server) realtimeQueues(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, item{Queue: q, Live: s.acd.Queue(q.ID)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	writeJSON(w, http.StatusOK, map[string]any{"items": out, "server_time": s.clock.Now().UTC()})
 	return nil
 }
 

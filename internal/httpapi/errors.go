@@ -26,6 +26,8 @@ var statusOf = map[apperr.Code]int{
 	apperr.Unavailable:            http.StatusServiceUnavailable,
 	apperr.Internal:               http.StatusInternalServerError,
 	apperr.WindowExpired:          http.StatusConflict,
+	apperr.ListNotEmpty:           http.StatusConflict,
+	apperr.ListInUse:              http.StatusConflict,
 }
 
 // errorBody is the JSON shape of every error answer.

@@ -42,12 +42,21 @@ func (s *Server) listFor(r *http.Request) (*staff.List, error) {
 	return s.db.List(r.Context(), id)
 }
 
+// getList answers a list with how many contacts it holds, so a page can
+// say what deleting it would delete.
 func (s *Server) getList(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.listFor(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, l)
+	n, err := s.db.ListContactCount(r.Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		*staff.List
+		ContactCount int `json:"contact_count"`
+	}{l, n})
 	return nil
 }
 
@@ -95,12 +104,18 @@ func (s *Server) patchList(w http.ResponseWriter, r *http.Request) error {
 	return s.saveList(w, r, l, http.StatusOK)
 }
 
+// deleteList deletes a list; one holding contacts only with
+// ?delete_contacts=true (they are deleted with it).
 func (s *Server) deleteList(w http.ResponseWriter, r *http.Request) error {
+	deleteContacts, err := queryBool(r, "delete_contacts")
+	if err != nil {
+		return err
+	}
 	l, err := s.listFor(r)
 	if err != nil {
 		return err
 	}
-	if err := s.db.DeleteList(r.Context(), l.ID, callerFrom(r.Context()).ID()); err != nil {
+	if err := s.db.DeleteList(r.Context(), l.ID, deleteContacts, callerFrom(r.Context()).ID()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -146,6 +146,7 @@ func (s *Server) table() []route {
 			rt("PATCH", "/api/v1/lists/{id}/fields/{field_id}", Section(staff.SectionContacts, staff.Edit), s.patchListField),
 			rt("DELETE", "/api/v1/lists/{id}/fields/{field_id}", Section(staff.SectionContacts, staff.Edit), s.deleteListField),
 			rt("GET", "/api/v1/lists/{id}/agents", Section(staff.SectionContacts, staff.Read), s.listAgentsOf),
+			rt("GET", "/api/v1/lists/{id}/agent-choices", Section(staff.SectionContacts, staff.Edit), s.listAgentChoices),
 			rt("PUT", "/api/v1/lists/{id}/agents/{agent_id}", Section(staff.SectionContacts, staff.Edit), s.putListAgent),
 			rt("DELETE", "/api/v1/lists/{id}/agents/{agent_id}", Section(staff.SectionContacts, staff.Edit), s.deleteListAgent),
 

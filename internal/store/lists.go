@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/eventlog"
@@ -76,17 +77,92 @@ func (db *DB) SaveList(ctx context.Context, l *staff.List, actor int64) (*staff.
 	return db.List(ctx, id)
 }
 
-// DeleteList deletes a contact list.
-func (db *DB) DeleteList(ctx context.Context, id, actor int64) error {
+// DeleteList deletes a contact list with its custom fields. A list still
+// holding contacts is refused (apperr.ListNotEmpty, with their number)
+// unless deleteContacts says they go with it: an admin must never lose
+// contacts by a click meant for an empty list. A list some account files
+// its new contacts into (its default list) is refused (apperr.ListInUse,
+// naming the accounts), as is one a CSV import is filling: either would
+// leave the account or the import writing into a list that is gone. All
+// is checked and deleted in one transaction, so nothing is half-deleted.
+func (db *DB) DeleteList(ctx context.Context, id int64, deleteContacts bool, actor int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `DELETE FROM lists WHERE id = ?`, id)
-		if err != nil {
+		if err := tx.lockList(ctx, id); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.NotFound, "error.not_found")
+		if err := tx.checkListUnused(ctx, id); err != nil {
+			return err
 		}
-		err = tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListDeleted, ActorID: actorPtr(actor), SubjectType: "list", SubjectID: &id})
-		return err
+		var contactCount int
+		if err := tx.queryRow(ctx, `SELECT count(*) FROM contacts WHERE list_id = ?`, id).Scan(&contactCount); err != nil {
+			return err
+		}
+		if contactCount > 0 && !deleteContacts {
+			return apperr.New(apperr.ListNotEmpty, "list.not_empty", contactCount)
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM lists WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return tx.appendEvent(ctx, eventlog.Event{Type: eventlog.ListDeleted, ActorID: actorPtr(actor), SubjectType: "list",
+			SubjectID: &id, Data: eventlog.Data(map[string]any{"contacts_deleted": contactCount})})
 	})
+}
+
+// lockList makes sure the list exists and, on PostgreSQL, holds it until
+// the transaction ends: a contact written into it meanwhile waits (its
+// foreign key shares the row's lock), so the contacts counted are the
+// contacts deleted. SQLite's single writer serialises this already.
+func (tx *Tx) lockList(ctx context.Context, id int64) error {
+	lock := ""
+	if tx.db.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	var found int64
+	if err := tx.queryRow(ctx, `SELECT id FROM lists WHERE id = ?`+lock, id).Scan(&found); err != nil {
+		return mapError(err)
+	}
+	return nil
+}
+
+// checkListUnused refuses to delete a list an account files new contacts
+// into, or one a running CSV import is filling.
+func (tx *Tx) checkListUnused(ctx context.Context, id int64) error {
+	rows, err := tx.query(ctx, `SELECT name FROM accounts WHERE default_list_id = ? ORDER BY lower(name)`, id)
+	if err != nil {
+		return err
+	}
+	var accounts []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		accounts = append(accounts, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(accounts) > 0 {
+		return apperr.New(apperr.ListInUse, "list.default_of", strings.Join(accounts, ", "))
+	}
+	// An import that has not moved for StaleImport was interrupted and
+	// will write no more.
+	var importing int
+	if err := tx.queryRow(ctx, `SELECT count(*) FROM contact_imports WHERE list_id = ? AND status = 'running' AND updated_at > ?`,
+		id, tx.now.Add(-StaleImport)).Scan(&importing); err != nil {
+		return err
+	}
+	if importing > 0 {
+		return apperr.New(apperr.ListInUse, "list.importing")
+	}
+	return nil
+}
+
+// ListContactCount is how many contacts a list holds.
+func (db *DB) ListContactCount(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM contacts WHERE list_id = ?`, id).Scan(&n)
+	return n, err
 }

@@ -63,12 +63,23 @@ describe('list endpoints', () => {
     expect(await listAgentsApi.set(3, 4, 'edit')).toEqual([{ id: 4, username: 'a', full_name: 'A', access: 'edit' }])
     await listFieldsApi.update(3, 9, { position: 2 }).catch(() => {})
     await contactListsApi.remove(3)
+    await contactListsApi.remove(3, { deleteContacts: true })
     expect(calls()).toEqual([
       ['GET', '/api/v1/lists/3/fields', null],
       ['PUT', '/api/v1/lists/3/agents/4', '{"access":"edit"}'],
       ['PATCH', '/api/v1/lists/3/fields/9', '{"position":2}'],
       ['DELETE', '/api/v1/lists/3', null],
+      ['DELETE', '/api/v1/lists/3?delete_contacts=true', null],
     ])
+  })
+
+  it("picks agents from the list's own choices, not the staff list", async () => {
+    fetchMock.mockResolvedValueOnce(
+      new Response('{"items":[{"id":4,"username":"mario","full_name":"Mario Rossi","avatar_thumbnail_url":null}],"total":1}', { status: 200 }),
+    )
+    const page = await listAgentsApi.choices(3, { q: 'mar', sort: 'username', limit: 100, offset: 0 })
+    expect(page).toEqual({ items: [{ id: 4, username: 'mario', full_name: 'Mario Rossi', avatar_thumbnail_url: null }], total: 1 })
+    expect(calls()).toEqual([['GET', '/api/v1/lists/3/agent-choices?q=mar&sort=username&limit=100&offset=0', null]])
   })
 })
 

@@ -1,6 +1,7 @@
 import { api } from './api'
 import { CONTACT_FIELD_TYPES, type ContactAccess, type ContactField, type ContactFieldType } from './contacts'
-import type { ContactList } from './types'
+import type { ContactList, ListQuery, Page } from './types'
+import type { PickableAgent } from '../components/routing/pickableAgent'
 
 // The Contact Manager's lists as the console configures them: the lists
 // themselves, each list's custom fields (in order), and the agents allowed
@@ -30,6 +31,11 @@ export interface ListAgent {
   access: ListAccess
 }
 
+/** A list as GET /lists/{id} answers it: with how many contacts it holds. */
+export interface ContactListDetail extends ContactList {
+  contact_count: number
+}
+
 type Items<T> = { items: T[] | null }
 
 const listPath = (id: number) => `/lists/${id}`
@@ -46,11 +52,15 @@ export function sortFields(fields: ListField[]): ListField[] {
 
 export const contactListsApi = {
   list: () => api.get<Items<ContactList>>('/lists').then((r) => r.items ?? []),
-  get: (id: number) => api.get<ContactList>(listPath(id)),
+  get: (id: number) => api.get<ContactListDetail>(listPath(id)),
   create: (list: { name: string; description: string }) => api.post<ContactList>('/lists', list),
   update: (id: number, patch: { name?: string; description?: string }) => api.patch<ContactList>(listPath(id), patch),
-  /** Deletes the list with its fields and its contacts. */
-  remove: (id: number) => api.delete<void>(listPath(id)),
+  /**
+   * Deletes the list with its fields. One that holds contacts is refused
+   * (409 list.not_empty) unless deleteContacts says they go with it.
+   */
+  remove: (id: number, options: { deleteContacts?: boolean } = {}) =>
+    api.delete<void>(listPath(id), options.deleteContacts ? { query: { delete_contacts: 'true' } } : undefined),
 }
 
 export const listFieldsApi = {
@@ -70,6 +80,9 @@ export const listAgentsApi = {
   set: (listId: number, agentId: number, access: ListAccess) =>
     api.put<Items<ListAgent>>(`${listPath(listId)}/agents/${agentId}`, { access }).then((r) => r.items ?? []),
   remove: (listId: number, agentId: number) => api.delete<void>(`${listPath(listId)}/agents/${agentId}`),
+  /** The agents one may give the list to (the contact lists' edit right is enough: no staff rights needed). */
+  choices: (listId: number, query: ListQuery, signal?: AbortSignal) =>
+    api.get<Page<PickableAgent>>(`${listPath(listId)}/agent-choices`, { query: { ...query }, signal }),
 }
 
 /**

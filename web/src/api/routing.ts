@@ -110,10 +110,11 @@ export const interactionsApi = {
 
 /** The supervisor's live views and actions on logged-in agents. */
 export const realtimeApi = {
+  /** The logged-in agents, and the server's clock when it answered (for the console's timers). */
   agents: () =>
     api
-      .get<Items<LiveAgent>>('/realtime/agents')
-      .then((r) => (r.items ?? []).map((a) => ({ ...a, routing: normalizeRouting(a.routing) }))),
+      .get<Items<LiveAgent> & { server_time?: string }>('/realtime/agents')
+      .then((r) => ({ items: (r.items ?? []).map((a) => ({ ...a, routing: normalizeRouting(a.routing) })), server_time: r.server_time })),
   queues: () =>
     api.get<Items<LiveQueue>>('/realtime/queues').then((r) =>
       (r.items ?? []).map((q) => normalizeQueue({

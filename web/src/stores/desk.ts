@@ -11,7 +11,6 @@ import {
   applyEvent,
   applyInteraction,
   emptyDeskState,
-  estimateSkew,
   learnInteraction,
   NOTICE_MS,
   presenceState,
@@ -20,10 +19,10 @@ import {
   type FollowUp,
 } from '../desk/state'
 import { createRealtimeClient, type RealtimeClient, type RealtimeEvent, type RealtimeStatus } from '../realtime'
+import { createServerClock } from '../serverClock'
 
 /** Where the ids of the agent's own interactions are remembered across reloads (see mineKey). */
 const MINE_PREFIX = 'switchboard.desk.mine.'
-const SKEW_SAMPLES = 20
 /** The desk is loaded again this often anyway (pause reasons, for one, have no event an agent receives). */
 export const DESK_REFRESH_MS = 60_000
 
@@ -53,8 +52,8 @@ export const useDeskStore = defineStore('desk', () => {
   const loadError = ref('')
   const connection = ref<RealtimeStatus>('idle')
   /** The server's clock minus ours, for the offers' countdowns. */
-  const skew = ref(0)
-  const skewSamples: number[] = []
+  const serverClock = createServerClock()
+  const skew = serverClock.skew
   let client: RealtimeClient | null = null
   let refreshTimer: ReturnType<typeof setInterval> | undefined
   let ringer: ((offer: AgentOffer) => void) | null = null
@@ -134,13 +133,7 @@ export const useDeskStore = defineStore('desk', () => {
   }
 
   /** One reading of the server's clock (an event's time, the desk's server_time), taken on arrival. */
-  function sampleSkew(serverTime: string | undefined) {
-    const at = Date.parse(serverTime ?? '')
-    if (!Number.isFinite(at)) return
-    skewSamples.push(at - Date.now())
-    if (skewSamples.length > SKEW_SAMPLES) skewSamples.shift()
-    skew.value = estimateSkew(skewSamples)
-  }
+  const sampleSkew = serverClock.sample
 
   function onEvent(ev: RealtimeEvent) {
     sampleSkew(ev.at)
@@ -199,8 +192,7 @@ export const useDeskStore = defineStore('desk', () => {
     Object.assign(state, emptyDeskState(0))
     loaded.value = false
     loadError.value = ''
-    skewSamples.length = 0
-    skew.value = 0
+    serverClock.reset()
   }
 
   function reconnectNow() {
