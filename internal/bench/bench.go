@@ -51,12 +51,15 @@ type Options struct {
 	ChatLength       time.Duration
 	AcceptDelay      time.Duration
 	Grace            time.Duration
+	LateLimit        time.Duration // after the grace, how long to wait at most for missing messages
+	WhatsAppShare    float64       // chat-steady: the share of the queues on WhatsApp
 	SetupConcurrency int
 
 	ContactRows   int   // contacts: rows of the imported file (0: a million)
 	Searches      int   // contacts: searches after the import (0: 2,000)
 	SearchClients int   // contacts: clients searching at once
 	Seed          int64 // contacts: the seed the file is made from
+	ContactsReuse bool  // contacts: search the list an earlier run imported into this kept database
 
 	JSON         string // write the results here
 	Markdown     string // update the results section of this file
@@ -105,7 +108,9 @@ func parseFlags(args []string, stderr io.Writer) (Options, error) {
 Usage: switchboard bench [flags]
 
 Scenarios:
-  chat-steady  agents on desktop sockets, customers on the widget: chats at --rate/s, messages at --messages-rate/s
+  chat-steady  agents on desktop sockets, customers on the widget and on WhatsApp (--whatsapp-share of the
+               queues: signed Meta webhooks in, the agents' answers out through the server's outbox to a
+               fake Graph API in the bench): chats at --rate/s, messages at --messages-rate/s
   ws-scale     idle agent desktop sockets (default 5,000): server memory per socket
   contacts     a CSV import of --contacts rows (default 1,000,000) into a new list, then --searches quick
                searches and list filters from --search-clients clients, every answer checked
@@ -134,11 +139,14 @@ Flags:
 	fs.Float64Var(&o.MessagesRate, "messages-rate", 1000, "chat-steady: customer messages per second (agents answer each one)")
 	fs.DurationVar(&o.ChatLength, "chat-length", 10*time.Second, "chat-steady: how long a customer takes to write his messages")
 	fs.DurationVar(&o.AcceptDelay, "accept-delay", 200*time.Millisecond, "chat-steady: an agent clicks accept after a random wait up to this")
-	fs.DurationVar(&o.Grace, "grace", 5*time.Second, "after the drive, how long in-flight messages may still arrive before a missing one counts as lost")
+	fs.DurationVar(&o.Grace, "grace", 5*time.Second, "after the drive, how long in-flight messages may still arrive in time")
+	fs.DurationVar(&o.LateLimit, "late-limit", 60*time.Second, "after the grace, listen at most this long (less once none is missing) for acknowledged messages still missing: those arriving then count as late, those that never do as lost")
+	fs.Float64Var(&o.WhatsAppShare, "whatsapp-share", 0.2, "chat-steady: the share of the queues (0 to 1) that serve WhatsApp customers through a Meta account instead of a chat website; 0.2 makes every fifth queue WhatsApp")
 	fs.IntVar(&o.SetupConcurrency, "setup-concurrency", 4, "agents created and signed in at once (each costs two argon2 hashes)")
 	fs.IntVar(&o.ContactRows, "contacts", 0, "contacts: rows of the imported CSV file (default 1000000)")
 	fs.IntVar(&o.Searches, "searches", 0, "contacts: searches after the import (default 2000)")
 	fs.IntVar(&o.SearchClients, "search-clients", 4, "contacts: clients searching at once")
+	fs.BoolVar(&o.ContactsReuse, "contacts-reuse", false, "contacts: on a kept database (sqlite:PATH or a postgres:// URL) search the list an earlier run with --contacts-reuse imported the same file into, instead of importing it again")
 	fs.Int64Var(&o.Seed, "seed", 1, "contacts: the seed the CSV file is made from (the same seed, the same file)")
 	fs.StringVar(&o.JSON, "json", "", "write the results as JSON to this file")
 	fs.StringVar(&o.Markdown, "markdown", "", "update the results section of this Markdown file (docs/benchmarks.md)")
@@ -183,8 +191,10 @@ func (o *Options) validate() error {
 	switch {
 	case o.QueueSize < 1:
 		return errors.New("bench: --queue-size must be at least 1")
-	case o.Agents < 0 || o.Duration < 0 || o.Grace < 0 || o.AcceptDelay < 0:
-		return errors.New("bench: --agents, --duration, --grace and --accept-delay cannot be negative")
+	case o.Agents < 0 || o.Duration < 0 || o.Grace < 0 || o.AcceptDelay < 0 || o.LateLimit < 0:
+		return errors.New("bench: --agents, --duration, --grace, --late-limit and --accept-delay cannot be negative")
+	case o.WhatsAppShare < 0 || o.WhatsAppShare > 1:
+		return errors.New("bench: --whatsapp-share must be between 0 and 1")
 	case o.Rate <= 0 || o.MessagesRate < 0:
 		return errors.New("bench: --rate must be above 0 and --messages-rate at least 0")
 	case o.ChatLength <= 0:
@@ -288,8 +298,18 @@ func runOne(ctx context.Context, o Options, scenario, db string) (*Report, error
 
 	setupStart := time.Now()
 	fmt.Fprintf(o.Out, "  set-up: %d agents in ring-all queues of %d, through the API\n", agents, o.QueueSize)
-	st, err := setUp(ctx, t.URL(), admin, setupPlan{prefix: runPrefix(), agents: agents, queueSize: o.QueueSize,
-		ownServer: o.URL == "", concurrency: o.SetupConcurrency, progress: o.Out})
+	plan := setupPlan{prefix: runPrefix(), agents: agents, queueSize: o.QueueSize,
+		ownServer: o.URL == "", concurrency: o.SetupConcurrency, progress: o.Out}
+	if scenario == "chat-steady" && o.WhatsAppShare > 0 {
+		// The accounts' API address is this fake, so it runs before set-up.
+		g, err := startFakeGraph(hc, t.URL(), &errs)
+		if err != nil {
+			return nil, fmt.Errorf("fake Graph API: %w", err)
+		}
+		defer g.stop()
+		plan.graph, plan.whatsappShare = g, o.WhatsAppShare
+	}
+	st, err := setUp(ctx, t.URL(), admin, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +317,7 @@ func runOne(ctx context.Context, o Options, scenario, db string) (*Report, error
 
 	switch scenario {
 	case "chat-steady":
-		err = chatSteady(ctx, o, t, hc, st, duration, prof, rep, &errs)
+		err = chatSteady(ctx, o, t, hc, st, plan, duration, prof, rep, &errs)
 	case "ws-scale":
 		err = wsScale(ctx, o, t, st, duration, prof, rep, &errs)
 	}
@@ -317,7 +337,7 @@ func (rep *Report) logCounts(t target) {
 	}
 }
 
-func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *site, duration time.Duration,
+func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *site, sp setupPlan, duration time.Duration,
 	prof profiles, rep *Report, errs *Errors) error {
 	oo := o
 	oo.Duration = duration
@@ -327,17 +347,21 @@ func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *s
 	}
 	rep.Params.QueueSize, rep.Params.ChatsPerSecond, rep.Params.MessagesPerSecond = o.QueueSize, o.Rate, o.MessagesRate
 	rep.Params.MessagesPerChat, rep.Params.ChatLength = plan.perChat, o.ChatLength.String()
-	rep.Params.AcceptDelay, rep.Params.Grace = o.AcceptDelay.String(), o.Grace.String()
+	rep.Params.AcceptDelay, rep.Params.Grace, rep.Params.LateLimit = o.AcceptDelay.String(), o.Grace.String(), o.LateLimit.String()
+	rep.Params.Queues, rep.Params.WhatsAppShare, rep.Params.WhatsAppAccounts = len(st.entries), o.WhatsAppShare, st.whatsappAccounts()
 
 	r := newChatRun(plan, t.URL(), hc, errs)
+	if sp.graph != nil && st.whatsappAccounts() > 0 {
+		r.wa = newWAState(sp.graph, sp.prefix)
+		sp.graph.setSink(r)
+	}
 	desks := make([]*desk, len(st.agents))
 	err = parallel(ctx, len(st.agents), 50, func(ctx context.Context, i int) error {
 		conn, err := openDesk(ctx, st.agents[i])
 		if err != nil {
 			return fmt.Errorf("desktop socket of %s: %w", st.agents[i].Username, err)
 		}
-		desks[i] = &desk{run: r, a: st.agents[i], conn: conn, pending: map[int64]*time.Timer{},
-			acceptSent: map[int64]time.Time{}}
+		desks[i] = newDesk(r, st.agents[i], conn)
 		return nil
 	})
 	defer func() {
@@ -350,27 +374,34 @@ func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *s
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Out, "  driving: %g chats/s, %d messages each over %s, for %s (+%s grace)\n", plan.rate,
-		plan.perChat, o.ChatLength, plan.duration, plan.grace)
+	for _, d := range desks {
+		r.desks[d.a.ID] = d
+	}
+	fmt.Fprintf(o.Out, "  driving: %g chats/s (%d of %d queues on WhatsApp), %d messages each over %s, for %s (+%s grace)\n",
+		plan.rate, st.whatsappAccounts(), len(st.entries), plan.perChat, o.ChatLength, plan.duration, plan.grace)
 	w, err := openWindow(ctx, t, prof)
 	if err != nil {
 		return err
 	}
 	r.started = w.start
+	r.graceEnd = r.started.Add(plan.duration + plan.grace)
 	drive, stopDrive := context.WithDeadline(ctx, r.started.Add(plan.duration))
 	defer stopDrive()
-	run, stopRun := context.WithDeadline(ctx, r.started.Add(plan.duration+plan.grace))
+	run, stopRun := context.WithDeadline(ctx, r.graceEnd)
 	defer stopRun()
+	// The sockets are read on after the grace, for late messages.
+	listen, stopListening := context.WithCancel(ctx)
+	defer stopListening()
 	replyBy := r.started.Add(plan.duration + plan.replyByLimit)
 	var readers, customers sync.WaitGroup
 	for _, d := range desks {
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
-			d.read(run, replyBy)
+			d.read(listen, run, replyBy)
 		}()
 	}
-	r.driveChats(drive, run, st.websites, &customers)
+	r.driveChats(drive, run, listen, st.entries, &customers)
 	<-run.Done()
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -378,8 +409,12 @@ func chatSteady(ctx context.Context, o Options, t target, hc *http.Client, st *s
 	if err := w.close(ctx, rep, prof); err != nil {
 		return err
 	}
-	readers.Wait() // their reads end with run
+	r.listenForLate(ctx, stopListening)
+	readers.Wait() // their reads end with listen
 	customers.Wait()
+	if sp.graph != nil {
+		sp.graph.stop() // its status webhooks under way end here
+	}
 	rep.Chat = r.result(plan.duration)
 	return nil
 }
@@ -473,6 +508,9 @@ func startTarget(ctx context.Context, o Options, db string, hc *http.Client, rep
 		rep.DBNote = "PostgreSQL at the given URL"
 	}
 	password := "Bench-Admin-" + runPrefix()
+	if o.ContactsReuse {
+		password = keptAdminPassword // the admin made by the run that imported
+	}
 	fmt.Fprintln(o.Out, "  starting the server (a child process of this binary)")
 	c, err := startChild(ctx, hc, map[string]string{
 		"SWITCHBOARD_DB": url, "SWITCHBOARD_ADMIN_PASSWORD": password, "SWITCHBOARD_LOG_LEVEL": "warn",

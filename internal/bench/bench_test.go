@@ -134,6 +134,9 @@ func TestFlags(t *testing.T) {
 		{[]string{"--url", "http://127.0.0.1:8080", "--admin-password", "x", "--cpuprofile", "cpu.out"}, "own server"},
 		{[]string{"--db", "mysql://x"}, "--db"},
 		{[]string{"--queue-size", "0"}, "--queue-size"},
+		{[]string{"--whatsapp-share", "1.5"}, "--whatsapp-share"},
+		{[]string{"--whatsapp-share", "-0.1"}, "--whatsapp-share"},
+		{[]string{"--late-limit", "-1s"}, "--late-limit"},
 	}
 	for _, c := range cases {
 		t.Setenv("SWITCHBOARD_ADMIN_PASSWORD", "")
@@ -144,7 +147,8 @@ func TestFlags(t *testing.T) {
 		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("%v: want an error about %s, got %v", c.args, c.want, err)
 		}
-		if c.want == "" && (len(o.Scenarios) != 2 || len(o.DBs) != 2 || o.Command == "") {
+		if c.want == "" && (len(o.Scenarios) != 2 || len(o.DBs) != 2 || o.Command == "" || o.WhatsAppShare != 0.2 ||
+			o.LateLimit != time.Minute) {
 			t.Errorf("%v: parsed %+v", c.args, o)
 		}
 	}
@@ -226,13 +230,15 @@ func TestMarkdownKeepsTheHandWrittenTextAndTheOtherScenarios(t *testing.T) {
 }
 
 // TestSmallRunOnSQLite runs both scenarios for real at a tiny scale: the
-// server as a child process, agents and customers over the real sockets.
+// server as a child process, agents and customers over the real sockets,
+// one of the two queues on WhatsApp.
 func TestSmallRunOnSQLite(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
 	o := Options{Scenarios: []string{"chat-steady", "ws-scale"}, DBs: []string{"sqlite"}, AdminUser: "admin",
 		Agents: 4, QueueSize: 2, Rate: 5, MessagesRate: 15, ChatLength: 600 * time.Millisecond,
 		AcceptDelay: 50 * time.Millisecond, Duration: 2 * time.Second, Grace: time.Second, SetupConcurrency: 4,
+		LateLimit: 20 * time.Second, WhatsAppShare: 0.5,
 		JSON: filepath.Join(dir, "bench.json"), Markdown: filepath.Join(dir, "benchmarks.md"),
 		CPUProfile: filepath.Join(dir, "cpu.pprof"), Command: "test", Out: &out}
 	if err := o.validate(); err != nil {
@@ -253,7 +259,17 @@ func TestSmallRunOnSQLite(t *testing.T) {
 		c.AgentToCustomer.Count == 0 || c.ChatToOffer.Count == 0 || c.AcceptToAssigned.Count == 0 {
 		t.Fatalf("chat results %+v\n%s", c, out.String())
 	}
-	for _, m := range []MessageCounts{c.CustomerMessages, c.AgentMessages} {
+	wa := c.WhatsApp
+	if wa == nil || chat.Params.WhatsAppAccounts != 1 || wa.ConversationsStarted < 2 ||
+		wa.ConversationsAssigned != wa.ConversationsStarted || wa.CustomerToAgent.Count == 0 ||
+		wa.ConversationToOffer.Count != int(wa.ConversationsStarted) || wa.AgentToGraph.Count == 0 {
+		t.Fatalf("WhatsApp results %+v\n%s", wa, out.String())
+	}
+	if wa.WebhooksRefused != 0 || wa.StatusesPosted == 0 || wa.StatusesAnswered != wa.StatusesPosted ||
+		wa.GraphSends != wa.AgentMessages.Received+wa.AgentMessages.Late || wa.GraphRetries != 0 {
+		t.Errorf("WhatsApp webhooks and sends %+v", wa)
+	}
+	for _, m := range []MessageCounts{c.CustomerMessages, c.AgentMessages, wa.CustomerMessages, wa.AgentMessages} {
 		if m.Sent == 0 || m.Lost != 0 || m.Duplicates != 0 || m.Acked != m.Sent {
 			t.Errorf("messages %+v", m)
 		}

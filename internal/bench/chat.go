@@ -34,8 +34,13 @@ import (
 //
 // Message bodies carry a sequence number ("c:17" from a customer, "a:17"
 // the agent's answer to it), so each arrival is matched to its send, and a
-// message acknowledged but never received (lost) or received twice
-// (duplicated) is found.
+// message acknowledged but received twice (duplicated), only after the
+// grace (late) or never (lost) is found. After the grace the bench keeps
+// listening, up to --late-limit, while acknowledged messages are still
+// missing: what arrives then is late, what never arrives is lost.
+//
+// WhatsApp customers (whatsapp.go) go through the same tables, marked as
+// WhatsApp, and are reported apart.
 
 // chatPlan is the shape of a chat-steady run.
 type chatPlan struct {
@@ -47,41 +52,76 @@ type chatPlan struct {
 	acceptDelay  time.Duration // an agent accepts an offer after a random wait up to this
 	steadyAfter  time.Duration // the message rate is steady from then on (ramp-up)
 	replyByLimit time.Duration // agents stop answering this long after the drive ends
+	lateLimit    time.Duration // after the grace, listen at most this long for missing messages
 }
+
+// direction is which way a message goes.
+type direction int
+
+const (
+	toAgent    direction = iota // a customer's message
+	toCustomer                  // an agent's answer
+)
 
 // msgTrack follows one message from its send to its arrival.
 type msgTrack struct {
 	sentAt   time.Time
-	acked    bool // the server stored it (the widget's echo, or the API's 201)
-	received int  // arrivals on the other side's socket
+	acked    bool // the server stored it (the widget's echo, the webhook's 200, or the API's 201)
+	received int  // arrivals on the other side (socket, or the fake Graph API)
+	late     bool // the first arrival came after the grace
+	whatsapp bool // a WhatsApp customer's, or the answer to one
+	opens    bool // a WhatsApp customer's first: it opens the conversation
 }
 
 // chatTrack follows one chat.
 type chatTrack struct {
-	startSent  time.Time // POST /widget/chats written (zero until it answered)
+	startSent  time.Time // POST /widget/chats written (zero until it answered), or the first webhook posted
 	firstOffer time.Time
 	owner      int64
+	whatsapp   bool
+}
+
+// channelFigures are what is measured per channel.
+type channelFigures struct {
+	custToAgent, agentToCust Samples // arrivals within the grace
+	custLate, agentLate      Samples // arrivals after it
+
+	started, assigned, closed atomic.Int64
+}
+
+func (f *channelFigures) latencies(d direction) (inTime, late *Samples) {
+	if d == toAgent {
+		return &f.custToAgent, &f.custLate
+	}
+	return &f.agentToCust, &f.agentLate
 }
 
 // chatRun is the state of one chat-steady run, shared by every customer
 // and desk.
 type chatRun struct {
-	plan    chatPlan
-	base    string
-	hc      *http.Client
-	started time.Time
+	plan     chatPlan
+	base     string
+	hc       *http.Client
+	started  time.Time
+	graceEnd time.Time // arrivals after it are late
+	wa       *waState  // nil: no WhatsApp queues
 
 	mu        sync.Mutex
 	chats     map[int64]*chatTrack
 	custMsgs  map[int64]*msgTrack
 	agentMsgs map[int64]*msgTrack
+	waiting   map[int64][]int64 // customer messages that reached a conversation before its owner
+	desks     map[int64]*desk   // by agent
 
 	seq atomic.Int64
 
-	custToAgent, agentToCust, acceptToAssigned Samples
-	errs                                       *Errors
+	widgetFig, waFig channelFigures
+	acceptToAssigned Samples
+	errs             *Errors
 
-	chatsStarted, chatsAssigned, chatsClosed      atomic.Int64
+	listenedLate float64 // seconds listened after the grace
+	stillMissing int64   // acknowledged messages missing when the listening stopped
+
 	startsPending, startsSkipped                  atomic.Int64
 	acceptsSent, acceptConflicts, offersWithdrawn atomic.Int64
 	deskFrames, widgetFrames                      atomic.Int64
@@ -90,7 +130,21 @@ type chatRun struct {
 
 func newChatRun(plan chatPlan, base string, hc *http.Client, errs *Errors) *chatRun {
 	return &chatRun{plan: plan, base: base, hc: hc, errs: errs, chats: map[int64]*chatTrack{}, custMsgs: map[int64]*msgTrack{},
-		agentMsgs: map[int64]*msgTrack{}}
+		agentMsgs: map[int64]*msgTrack{}, waiting: map[int64][]int64{}, desks: map[int64]*desk{}}
+}
+
+func (r *chatRun) fig(whatsapp bool) *channelFigures {
+	if whatsapp {
+		return &r.waFig
+	}
+	return &r.widgetFig
+}
+
+func (r *chatRun) table(d direction) map[int64]*msgTrack {
+	if d == toAgent {
+		return r.custMsgs
+	}
+	return r.agentMsgs
 }
 
 // chat returns a chat's track, creating it (an offer may arrive before
@@ -105,7 +159,7 @@ func (r *chatRun) chat(id int64) *chatTrack {
 }
 
 func (r *chatRun) chatStarted(id int64, sentAt time.Time) {
-	r.chatsStarted.Add(1)
+	r.widgetFig.started.Add(1)
 	r.mu.Lock()
 	r.chat(id).startSent = sentAt
 	r.mu.Unlock()
@@ -119,19 +173,38 @@ func (r *chatRun) offerSeen(id int64, at time.Time) {
 	r.mu.Unlock()
 }
 
-func (r *chatRun) assigned(id, agent int64) {
-	r.chatsAssigned.Add(1)
+// assigned records a chat's owner and hands over the customer messages
+// that reached it before it had one, for him to answer.
+func (r *chatRun) assigned(id, agent int64) (waiting []int64) {
 	r.mu.Lock()
-	r.chat(id).owner = agent
+	c := r.chat(id)
+	c.owner = agent
+	waiting = r.waiting[id]
+	delete(r.waiting, id)
+	r.mu.Unlock()
+	r.fig(c.whatsapp).assigned.Add(1)
+	return waiting
+}
+
+// sending records a widget message about to be written.
+func (r *chatRun) sending(d direction, seq int64, at time.Time) {
+	r.sendingFrom(d, seq, at, false, false)
+}
+
+// sendingFrom records a message about to be sent: by or to a WhatsApp
+// customer, and whether it opens his conversation.
+func (r *chatRun) sendingFrom(d direction, seq int64, at time.Time, whatsapp, opens bool) {
+	r.mu.Lock()
+	r.table(d)[seq] = &msgTrack{sentAt: at, whatsapp: whatsapp, opens: opens}
 	r.mu.Unlock()
 }
 
-// sending records a message about to be written; customer messages and
-// agent answers have a table each.
-func (r *chatRun) sending(table map[int64]*msgTrack, seq int64, at time.Time) {
+// isWhatsApp tells whether a customer message came by WhatsApp.
+func (r *chatRun) isWhatsApp(seq int64) bool {
 	r.mu.Lock()
-	table[seq] = &msgTrack{sentAt: at}
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	m := r.custMsgs[seq]
+	return m != nil && m.whatsapp
 }
 
 func (r *chatRun) acked(table map[int64]*msgTrack, seq int64) {
@@ -143,22 +216,86 @@ func (r *chatRun) acked(table map[int64]*msgTrack, seq int64) {
 }
 
 // arrived records a message's arrival; it reports whether it is the first
-// (a second one is a duplicate) and adds the latency of the first.
-func (r *chatRun) arrived(table map[int64]*msgTrack, seq int64, at time.Time, lat *Samples) bool {
+// (a second one is a duplicate) and adds the latency of the first: to the
+// in-time figures, or to the late ones after the grace.
+func (r *chatRun) arrived(d direction, seq int64, at time.Time) bool {
 	r.mu.Lock()
-	m := table[seq]
+	m := r.arriveLocked(d, seq, at)
+	r.mu.Unlock()
+	return m != nil && m.received == 1
+}
+
+// arriveLocked counts one arrival (r.mu held) and returns the message
+// (nil: unknown).
+func (r *chatRun) arriveLocked(d direction, seq int64, at time.Time) *msgTrack {
+	m := r.table(d)[seq]
 	if m == nil {
-		r.mu.Unlock()
 		r.errs.Add("unknown message received")
-		return false
+		return nil
 	}
 	m.received++
-	first, sent := m.received == 1, m.sentAt
-	r.mu.Unlock()
-	if first {
-		lat.Add(at.Sub(sent))
+	if m.received == 1 {
+		inTime, late := r.fig(m.whatsapp).latencies(d)
+		if !r.graceEnd.IsZero() && at.After(r.graceEnd) {
+			m.late = true
+			late.Add(at.Sub(m.sentAt))
+		} else {
+			inTime.Add(at.Sub(m.sentAt))
+		}
 	}
-	return first
+	return m
+}
+
+// arrivedWaiting records a customer message that reached a conversation
+// no agent owns yet (a WhatsApp customer's first): every agent of the
+// queue gets it, and the first of them counts as its arrival. The message
+// waits for the owner's answer; the first one also tells when the
+// conversation started.
+func (r *chatRun) arrivedWaiting(seq, interaction int64, at time.Time) {
+	r.mu.Lock()
+	m := r.custMsgs[seq]
+	if m == nil || m.received > 0 {
+		r.mu.Unlock()
+		if m == nil {
+			r.errs.Add("unknown message received")
+		}
+		return // another agent of the queue had it first
+	}
+	r.arriveLocked(toAgent, seq, at)
+	r.waiting[interaction] = append(r.waiting[interaction], seq)
+	opens := m.opens
+	if opens {
+		c := r.chat(interaction)
+		c.startSent, c.whatsapp = m.sentAt, true
+	}
+	r.mu.Unlock()
+	if opens && r.wa != nil {
+		r.wa.linkFirst(seq, interaction)
+	}
+}
+
+// duplicateArrival counts a message an agent's socket got again.
+func (r *chatRun) duplicateArrival(seq int64) {
+	r.mu.Lock()
+	if m := r.custMsgs[seq]; m != nil {
+		m.received++
+	}
+	r.mu.Unlock()
+}
+
+// missing counts acknowledged messages that have not arrived yet.
+func (r *chatRun) missing() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int64
+	for _, t := range []map[int64]*msgTrack{r.custMsgs, r.agentMsgs} {
+		for _, m := range t {
+			if m.acked && m.received == 0 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // tag is a message body: a side ('c' customer, 'a' agent) and a sequence.
@@ -183,6 +320,12 @@ type desk struct {
 	mu         sync.Mutex
 	pending    map[int64]*time.Timer // offers waiting for the agent's click
 	acceptSent map[int64]time.Time
+	unowned    map[int64]bool // customer messages seen in conversations no agent owned yet
+}
+
+func newDesk(r *chatRun, a *benchAgent, conn *websocket.Conn) *desk {
+	return &desk{run: r, a: a, conn: conn, pending: map[int64]*time.Timer{}, acceptSent: map[int64]time.Time{},
+		unowned: map[int64]bool{}}
 }
 
 // deskFrame is what a desk reads of a realtime socket frame.
@@ -216,12 +359,14 @@ func openDesk(ctx context.Context, a *benchAgent) (*websocket.Conn, error) {
 	return conn, nil
 }
 
-// read handles the desk's frames until the socket ends.
-func (d *desk) read(ctx context.Context, replyBy time.Time) {
+// read handles the desk's frames until listen ends; the agent acts
+// (accepts, answers) within act, and answers until replyBy.
+func (d *desk) read(listen, act context.Context, replyBy time.Time) {
+	ctx := act
 	for {
-		_, b, err := d.conn.Read(ctx)
+		_, b, err := d.conn.Read(listen)
 		if err != nil {
-			if ctx.Err() == nil {
+			if listen.Err() == nil {
 				d.run.errs.Add("agent socket closed: " + websocket.CloseStatus(err).String())
 			}
 			return
@@ -238,7 +383,14 @@ func (d *desk) read(ctx context.Context, replyBy time.Time) {
 			continue
 		}
 		var ev deskData
-		if json.Unmarshal(f.Data, &ev) != nil || ev.AgentID == nil || *ev.AgentID != d.a.ID {
+		if json.Unmarshal(f.Data, &ev) != nil {
+			continue
+		}
+		if f.Event == "message.received" && ev.AgentID == nil {
+			d.unownedMessage(ev, now)
+			continue
+		}
+		if ev.AgentID == nil || *ev.AgentID != d.a.ID {
 			continue // about a queue mate
 		}
 		switch f.Event {
@@ -260,7 +412,11 @@ func (d *desk) read(ctx context.Context, replyBy time.Time) {
 			if ok {
 				d.run.acceptToAssigned.Add(now.Sub(sent))
 			}
-			d.run.assigned(ev.InteractionID, d.a.ID)
+			for _, seq := range d.run.assigned(ev.InteractionID, d.a.ID) {
+				if now.Before(replyBy) {
+					go d.reply(ctx, ev.InteractionID, seq)
+				}
+			}
 		case "message.received":
 			if ev.Message == nil || ev.Message.Direction != "in" {
 				continue
@@ -269,16 +425,41 @@ func (d *desk) read(ctx context.Context, replyBy time.Time) {
 			if !ok {
 				continue
 			}
-			if d.run.arrived(d.run.custMsgs, seq, now, &d.run.custToAgent) && now.Before(replyBy) {
+			if d.run.arrived(toAgent, seq, now) && now.Before(replyBy) {
 				go d.reply(ctx, ev.InteractionID, seq)
 			}
 		}
 	}
 }
 
+// unownedMessage handles a customer's message in a conversation that
+// waits for an agent (a WhatsApp customer's first): every agent of the
+// queue sees it; the same agent seeing it twice is a duplicate.
+func (d *desk) unownedMessage(ev deskData, now time.Time) {
+	if ev.Message == nil || ev.Message.Direction != "in" {
+		return
+	}
+	seq, ok := parseTag(ev.Message.Body, 'c')
+	if !ok {
+		return
+	}
+	d.mu.Lock()
+	again := d.unowned[seq]
+	d.unowned[seq] = true
+	d.mu.Unlock()
+	if again {
+		d.run.duplicateArrival(seq)
+		return
+	}
+	d.run.arrivedWaiting(seq, ev.InteractionID, now)
+}
+
 // offered schedules the agent's accept after a random think time; an
 // offer that ends meanwhile (another agent took it) is not clicked.
 func (d *desk) offered(ctx context.Context, id int64) {
+	if ctx.Err() != nil {
+		return // the run is over: the agent only listens
+	}
 	wait := time.Duration(0)
 	if d.run.plan.acceptDelay > 0 {
 		wait = rand.N(d.run.plan.acceptDelay)
@@ -293,7 +474,7 @@ func (d *desk) offered(ctx context.Context, id int64) {
 
 func (d *desk) accept(ctx context.Context, id int64) {
 	d.mu.Lock()
-	if d.pending[id] == nil {
+	if d.pending[id] == nil || ctx.Err() != nil {
 		d.mu.Unlock()
 		return
 	}
@@ -319,7 +500,7 @@ func (d *desk) accept(ctx context.Context, id int64) {
 
 // reply answers a customer's message at once.
 func (d *desk) reply(ctx context.Context, id, seq int64) {
-	d.run.sending(d.run.agentMsgs, seq, time.Now())
+	d.run.sendingFrom(toCustomer, seq, time.Now(), d.run.isWhatsApp(seq), false)
 	err := d.a.s.call(ctx, "POST", "/api/v1/interactions/"+strconv.FormatInt(id, 10)+"/messages",
 		map[string]string{"body": tag('a', seq)}, nil)
 	if err != nil {
@@ -344,7 +525,9 @@ type widgetFrame struct {
 }
 
 // customer is one chat from the widget's side, from the form to the end.
-func (r *chatRun) customer(drive, run context.Context, n int, w website) {
+// He acts until run ends; his socket is read until listen ends, for
+// answers that come late.
+func (r *chatRun) customer(drive, run, listen context.Context, n int, w *website) {
 	q := url.Values{"key": {w.Key}}
 	h := http.Header{"Origin": {benchOrigin}}
 	sentAt := time.Now()
@@ -372,12 +555,16 @@ func (r *chatRun) customer(drive, run context.Context, n int, w website) {
 		}
 		return
 	}
-	defer conn.CloseNow()
-
 	joined := make(chan struct{})
 	answered := make(chan struct{}, r.plan.perChat)
 	closed := make(chan struct{})
-	go r.readWidget(run, conn, joined, answered, closed)
+	go r.readWidget(listen, conn, joined, answered, closed)
+	defer func() {
+		if run.Err() != nil {
+			<-closed // still listening for late answers
+		}
+		conn.CloseNow()
+	}()
 
 	select {
 	case <-joined:
@@ -392,7 +579,7 @@ func (r *chatRun) customer(drive, run context.Context, n int, w website) {
 	for sent < r.plan.perChat && drive.Err() == nil {
 		seq := r.seq.Add(1)
 		now := time.Now()
-		r.sending(r.custMsgs, seq, now)
+		r.sending(toAgent, seq, now)
 		if now.Sub(r.started) >= r.plan.steadyAfter {
 			r.steadyCustSends.Add(1)
 		}
@@ -430,7 +617,7 @@ func (r *chatRun) customer(drive, run context.Context, n int, w website) {
 	}
 	select {
 	case <-closed:
-		r.chatsClosed.Add(1)
+		r.widgetFig.closed.Add(1)
 	case <-run.Done():
 	}
 }
@@ -466,7 +653,7 @@ func (r *chatRun) readWidget(ctx context.Context, conn *websocket.Conn, joined, 
 			if !ok {
 				continue
 			}
-			if r.arrived(r.agentMsgs, seq, now, &r.agentToCust) {
+			if r.arrived(toCustomer, seq, now) {
 				select {
 				case answered <- struct{}{}:
 				default:
@@ -488,38 +675,49 @@ func (r *chatRun) readWidget(ctx context.Context, conn *websocket.Conn, joined, 
 
 // ---- the results
 
-// chatCounts reads the message tables once the run is over.
-func (r *chatRun) messageCounts(table map[int64]*msgTrack) MessageCounts {
+// messageCounts reads one direction's table for one channel once the run
+// is over.
+func (r *chatRun) messageCounts(d direction, whatsapp bool) MessageCounts {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	var c MessageCounts
-	for _, m := range table {
+	for _, m := range r.table(d) {
+		if m.whatsapp != whatsapp {
+			continue
+		}
 		c.Sent++
 		if m.acked {
 			c.Acked++
 		}
-		if m.received > 0 {
+		switch {
+		case m.late:
+			c.Late++
+		case m.received > 0:
 			c.Received++
+		case m.acked:
+			c.Lost++
+		default:
+			c.Unacked++
 		}
 		if m.received > 1 {
 			c.Duplicates += int64(m.received - 1)
 		}
-		switch {
-		case m.acked && m.received == 0:
-			c.Lost++
-		case !m.acked && m.received == 0:
-			c.Unacked++
-		}
+	}
+	r.mu.Unlock()
+	_, late := r.fig(whatsapp).latencies(d)
+	if c.Late > 0 {
+		l := late.Summary()
+		c.LateLatency = &l
 	}
 	return c
 }
 
-// offerLatency is new chat → first offer, for chats with both.
-func (r *chatRun) offerLatency() Latency {
+// offerLatency is new chat → first offer, for one channel's chats with
+// both.
+func (r *chatRun) offerLatency(whatsapp bool) Latency {
 	r.mu.Lock()
 	var d []time.Duration
 	for _, c := range r.chats {
-		if !c.startSent.IsZero() && !c.firstOffer.IsZero() {
+		if c.whatsapp == whatsapp && !c.startSent.IsZero() && !c.firstOffer.IsZero() {
 			d = append(d, c.firstOffer.Sub(c.startSent))
 		}
 	}
@@ -530,15 +728,17 @@ func (r *chatRun) offerLatency() Latency {
 func (r *chatRun) result(elapsed time.Duration) *ChatResult {
 	secs := elapsed.Seconds()
 	steady := (r.plan.duration - r.plan.steadyAfter).Seconds()
+	w := &r.widgetFig
 	res := &ChatResult{
-		CustomerToAgent: r.custToAgent.Summary(), AgentToCustomer: r.agentToCust.Summary(),
-		ChatToOffer: r.offerLatency(), AcceptToAssigned: r.acceptToAssigned.Summary(),
-		ChatsStarted: r.chatsStarted.Load(), ChatsSkipped: r.startsSkipped.Load(), ChatsAssigned: r.chatsAssigned.Load(),
-		ChatsClosed: r.chatsClosed.Load(),
+		CustomerToAgent: w.custToAgent.Summary(), AgentToCustomer: w.agentToCust.Summary(),
+		ChatToOffer: r.offerLatency(false), AcceptToAssigned: r.acceptToAssigned.Summary(),
+		ChatsStarted: w.started.Load(), ChatsSkipped: r.startsSkipped.Load(), ChatsAssigned: w.assigned.Load(),
+		ChatsClosed: w.closed.Load(),
 		AcceptsSent: r.acceptsSent.Load(), AcceptConflicts: r.acceptConflicts.Load(),
 		OffersWithdrawn:  r.offersWithdrawn.Load(),
-		CustomerMessages: r.messageCounts(r.custMsgs), AgentMessages: r.messageCounts(r.agentMsgs),
+		CustomerMessages: r.messageCounts(toAgent, false), AgentMessages: r.messageCounts(toCustomer, false),
 		DeskFrames: r.deskFrames.Load(), WidgetFrames: r.widgetFrames.Load(),
+		ListenedAfterGrace: round1(r.listenedLate), StillMissing: r.stillMissing,
 	}
 	res.CustomerToAgent.Target, res.ChatToOffer.Target = 10, 20
 	if secs > 0 {
@@ -548,6 +748,33 @@ func (r *chatRun) result(elapsed time.Duration) *ChatResult {
 	}
 	if steady > 0 {
 		res.SteadyCustomerMessagesPerSecond = round1(float64(r.steadyCustSends.Load()) / steady)
+	}
+	if r.wa != nil {
+		res.WhatsApp = r.whatsappResult(secs, steady)
+	}
+	return res
+}
+
+// whatsappResult is the WhatsApp side of the run.
+func (r *chatRun) whatsappResult(secs, steady float64) *WhatsAppResult {
+	f, g := &r.waFig, r.wa.graph
+	res := &WhatsAppResult{
+		CustomerToAgent: f.custToAgent.Summary(), ConversationToOffer: r.offerLatency(true),
+		AgentToGraph:         f.agentToCust.Summary(),
+		ConversationsStarted: f.started.Load(), ConversationsAssigned: f.assigned.Load(), ConversationsClosed: f.closed.Load(),
+		CustomerMessages: r.messageCounts(toAgent, true), AgentMessages: r.messageCounts(toCustomer, true),
+		WebhooksPosted: r.wa.webhooksPosted.Load(), WebhooksRefused: r.wa.webhooksRefused.Load(),
+		GraphSends: g.received.Load(), GraphRetries: g.retries.Load(),
+		StatusesPosted: g.statusPosted.Load(), StatusesAnswered: g.statusOK.Load(), StatusesRefused: g.statusRefused.Load(),
+	}
+	res.CustomerToAgent.Target, res.ConversationToOffer.Target = 10, 20
+	if secs > 0 {
+		res.ConversationsPerSecond = round1(float64(res.ConversationsStarted) / secs)
+		res.CustomerMessagesPerSecond = round1(float64(res.CustomerMessages.Sent) / secs)
+		res.AgentMessagesPerSecond = round1(float64(res.AgentMessages.Sent) / secs)
+	}
+	if steady > 0 {
+		res.SteadyCustomerMessagesPerSecond = round1(float64(r.wa.steadySends.Load()) / steady)
 	}
 	return res
 }
@@ -569,12 +796,13 @@ func planChat(o Options) (chatPlan, error) {
 	}
 	steady := min(o.ChatLength+time.Second, o.Duration/2)
 	return chatPlan{duration: o.Duration, grace: o.Grace, rate: o.Rate, perChat: perChat, interval: interval,
-		acceptDelay: o.AcceptDelay, steadyAfter: steady, replyByLimit: o.Grace / 2}, nil
+		acceptDelay: o.AcceptDelay, steadyAfter: steady, replyByLimit: o.Grace / 2, lateLimit: o.LateLimit}, nil
 }
 
 // driveChats starts customers at the plan's rate until drive ends,
-// spreading them over the websites in turn.
-func (r *chatRun) driveChats(drive, run context.Context, sites []website, wg *sync.WaitGroup) {
+// spreading them over the entry points in turn: a chat on a website, or a
+// conversation on a WhatsApp account.
+func (r *chatRun) driveChats(drive, run, listen context.Context, entries []entryPoint, wg *sync.WaitGroup) {
 	every := time.Duration(float64(time.Second) / r.plan.rate)
 	for n := 0; ; n++ {
 		at := r.started.Add(time.Duration(n) * every)
@@ -600,8 +828,42 @@ func (r *chatRun) driveChats(drive, run context.Context, sites []website, wg *sy
 		wg.Add(1)
 		go func(n int) {
 			defer wg.Done()
-			r.customer(drive, run, n+1, sites[n%len(sites)])
+			if e := entries[n%len(entries)]; e.whatsapp != nil {
+				r.waCustomer(drive, run, n+1, e.whatsapp)
+			} else {
+				r.customer(drive, run, listen, n+1, e.website)
+			}
 		}(n)
+	}
+}
+
+// listenForLate keeps the sockets and the fake Graph API listening after
+// the grace while acknowledged messages are still missing, up to the
+// plan's limit, then ends listen. What arrives meanwhile is late; what
+// is still missing then is lost.
+//
+// The time counts from the end of the grace (the measured window closes
+// in between).
+func (r *chatRun) listenForLate(ctx context.Context, stopListening context.CancelFunc) {
+	defer stopListening()
+	start := r.graceEnd
+	if start.IsZero() {
+		start = time.Now()
+	}
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		n := r.missing()
+		if n == 0 || time.Since(start) >= r.plan.lateLimit {
+			r.listenedLate, r.stillMissing = max(0, time.Since(start).Seconds()), n
+			return
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			r.listenedLate, r.stillMissing = max(0, time.Since(start).Seconds()), n
+			return
+		}
 	}
 }
 

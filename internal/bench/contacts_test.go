@@ -105,3 +105,39 @@ func TestContactsScenarioAtSmallScale(t *testing.T) {
 		}
 	}
 }
+
+// TestContactsScenarioReusesTheListOfAKeptDatabase: with --contacts-reuse
+// the first run on a kept database imports, the next one searches that
+// list without importing again.
+func TestContactsScenarioReusesTheListOfAKeptDatabase(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	o := Options{Scenarios: []string{"contacts"}, DBs: []string{"sqlite:" + filepath.Join(dir, "kept.db")},
+		AdminUser: "admin", QueueSize: 10, Rate: 1, ChatLength: time.Second, ContactRows: 1000, Searches: 60,
+		SearchClients: 2, Seed: 3, ContactsReuse: true, Command: "test", Out: &out}
+	if err := o.validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for run, wantReused := range []bool{false, true} {
+		res, err := Run(ctx, o)
+		if err != nil {
+			t.Fatalf("run %d: %v\n%s", run, err, out.String())
+		}
+		rep := res.Runs[0]
+		c := rep.Contacts
+		if c.Reused != wantReused || c.Misses != 0 || len(rep.Errors) != 0 || c.QuickSearch.Count == 0 {
+			t.Fatalf("run %d: reused %v, misses %d, errors %v, %d quick searches\n%s", run, c.Reused, c.Misses,
+				rep.Errors, c.QuickSearch.Count, out.String())
+		}
+		if imported := c.Created > 0; imported == wantReused {
+			t.Errorf("run %d: %d contacts created, reused %v", run, c.Created, c.Reused)
+		}
+		var table bytes.Buffer
+		rep.WriteText(&table)
+		if strings.Contains(table.String(), "--contacts-reuse") != wantReused {
+			t.Errorf("run %d: the table does not say whether it imported:\n%s", run, table.String())
+		}
+	}
+}

@@ -44,13 +44,18 @@ type Params struct {
 	AcceptDelay       string  `json:"accept_delay,omitempty"`
 	Duration          string  `json:"duration"`
 	Grace             string  `json:"grace,omitempty"`
+	LateLimit         string  `json:"late_limit,omitempty"`
+	WhatsAppShare     float64 `json:"whatsapp_share,omitempty"`    // of the queues
+	WhatsAppAccounts  int     `json:"whatsapp_accounts,omitempty"` // one per WhatsApp queue
+	Queues            int     `json:"queues,omitempty"`
 	Rows              int     `json:"rows,omitempty"` // contacts
 	Searches          int     `json:"searches,omitempty"`
 	SearchClients     int     `json:"search_clients,omitempty"`
 	Seed              int64   `json:"seed,omitempty"`
 }
 
-// ChatResult is what chat-steady measured.
+// ChatResult is what chat-steady measured. Its own figures are the widget
+// customers'; the WhatsApp customers' are in WhatsApp.
 type ChatResult struct {
 	CustomerToAgent  Latency `json:"customer_to_agent"`
 	AgentToCustomer  Latency `json:"agent_to_customer"`
@@ -74,16 +79,55 @@ type ChatResult struct {
 	AgentMessagesPerSecond          float64 `json:"agent_messages_per_second"`
 	DeskFrames                      int64   `json:"desk_frames"`   // frames all agent sockets received
 	WidgetFrames                    int64   `json:"widget_frames"` // frames all customer sockets received
+
+	// After the grace the bench listened this long for acknowledged
+	// messages still missing (both channels); StillMissing were then lost.
+	ListenedAfterGrace float64 `json:"listened_after_grace_seconds"`
+	StillMissing       int64   `json:"still_missing"`
+
+	WhatsApp *WhatsAppResult `json:"whatsapp,omitempty"`
+}
+
+// WhatsAppResult is what chat-steady measured of its WhatsApp customers:
+// they write by signed webhooks, and the agents' answers reach them when
+// the server's outbox sends them to the bench's fake Graph API.
+type WhatsAppResult struct {
+	CustomerToAgent     Latency `json:"customer_to_agent"`         // webhook POST sent → message event on an agent's socket
+	ConversationToOffer Latency `json:"new_conversation_to_offer"` // first webhook POST sent → first offer
+	AgentToGraph        Latency `json:"agent_to_graph_api"`        // agent's POST sent → the fake Graph API receives it
+
+	ConversationsStarted  int64 `json:"conversations_started"`  // first message answered 200
+	ConversationsAssigned int64 `json:"conversations_assigned"` // accepted by an agent
+	ConversationsClosed   int64 `json:"conversations_closed"`   // closed by the agent once every answer arrived
+
+	CustomerMessages MessageCounts `json:"customer_messages"`
+	AgentMessages    MessageCounts `json:"agent_messages"` // duplicated: the Graph API got one again after answering it
+
+	WebhooksPosted   int64 `json:"message_webhooks_posted"`
+	WebhooksRefused  int64 `json:"message_webhooks_refused"` // answered other than 2xx (also in errors)
+	GraphSends       int64 `json:"graph_sends_received"`
+	GraphRetries     int64 `json:"graph_retries"` // sent again after an answer the server did not get: not duplicates
+	StatusesPosted   int64 `json:"status_webhooks_posted"`
+	StatusesAnswered int64 `json:"status_webhooks_answered"` // 2xx
+	StatusesRefused  int64 `json:"status_webhooks_refused"`  // also in errors
+
+	ConversationsPerSecond          float64 `json:"conversations_per_second"`
+	CustomerMessagesPerSecond       float64 `json:"customer_messages_per_second"`
+	SteadyCustomerMessagesPerSecond float64 `json:"steady_customer_messages_per_second"`
+	AgentMessagesPerSecond          float64 `json:"agent_messages_per_second"`
 }
 
 // MessageCounts follow the messages of one direction.
 type MessageCounts struct {
 	Sent       int64 `json:"sent"`
 	Acked      int64 `json:"acknowledged"`
-	Received   int64 `json:"received"`
-	Lost       int64 `json:"lost"`       // acknowledged, never received by the end
+	Received   int64 `json:"received"`   // within the grace
+	Late       int64 `json:"late"`       // received only after the grace, while the bench listened on
+	Lost       int64 `json:"lost"`       // acknowledged, never received
 	Duplicates int64 `json:"duplicates"` // received more than once
 	Unacked    int64 `json:"unacknowledged"`
+	// LateLatency is send → arrival of the late ones.
+	LateLatency *Latency `json:"late_latency,omitempty"`
 }
 
 // SocketResult is what ws-scale measured.
@@ -208,8 +252,13 @@ func (r *Report) rows() [][2]string {
 	p := r.Params
 	switch {
 	case r.Chat != nil:
-		add("load", "%d agents (ring-all queues of %d), %g chats/s × %d messages over %s, accept within %s",
+		load := fmt.Sprintf("%d agents (ring-all queues of %d), %g chats/s × %d messages over %s, accept within %s",
 			p.Agents, p.QueueSize, p.ChatsPerSecond, p.MessagesPerChat, p.ChatLength, p.AcceptDelay)
+		if p.WhatsAppAccounts > 0 {
+			load += fmt.Sprintf("; %d of %d queues on WhatsApp (Meta webhooks, the bench's fake Graph API), the rest on the widget",
+				p.WhatsAppAccounts, p.Queues)
+		}
+		add("load", "%s", load)
 	case r.Sockets != nil:
 		add("load", "%d idle agent desktop sockets", p.Agents)
 	case r.Contacts != nil:
@@ -234,9 +283,22 @@ func (r *Report) rows() [][2]string {
 		add("customer messages", "%s", countsCell(c.CustomerMessages))
 		add("agent messages", "%s", countsCell(c.AgentMessages))
 		add("frames received", "%d on agent sockets, %d on customer sockets", c.DeskFrames, c.WidgetFrames)
-		if c.ChatsStarted > 0 {
+		if wa := c.WhatsApp; wa != nil {
+			wa.rows(add)
+		}
+		listened := "not needed: nothing was missing at the end of the grace"
+		switch {
+		case c.StillMissing > 0:
+			listened = fmt.Sprintf("%.1f s, then stopped (--late-limit %s) with %d still missing: lost", c.ListenedAfterGrace,
+				p.LateLimit, c.StillMissing)
+		case c.lateMessages() > 0:
+			listened = fmt.Sprintf("%.1f s, until every acknowledged message had arrived (%d late)", c.ListenedAfterGrace,
+				c.lateMessages())
+		}
+		add("listened after the grace", "%s", listened)
+		if chats := c.ChatsStarted + c.whatsappConversations(); chats > 0 {
 			add("server CPU per chat", "%.1f ms (a chat: %d customer messages, as many answers, its offers and accept)",
-				1000*r.Server.CPUSeconds/float64(c.ChatsStarted), p.MessagesPerChat)
+				1000*r.Server.CPUSeconds/float64(chats), p.MessagesPerChat)
 		}
 	}
 	if s := r.Sockets; s != nil {
@@ -287,8 +349,44 @@ func latencyCell(l Latency) string {
 }
 
 func countsCell(c MessageCounts) string {
-	return fmt.Sprintf("%d sent, %d acknowledged, %d received, lost %d, duplicated %d, unacknowledged %d",
-		c.Sent, c.Acked, c.Received, c.Lost, c.Duplicates, c.Unacked)
+	s := fmt.Sprintf("%d sent, %d acknowledged, %d received, late %d, lost %d, duplicated %d, unacknowledged %d",
+		c.Sent, c.Acked, c.Received, c.Late, c.Lost, c.Duplicates, c.Unacked)
+	if l := c.LateLatency; l != nil && l.Count > 0 {
+		s += fmt.Sprintf(" (the late ones arrived p50 %s, max %s ms after sending)", num(l.P50), num(l.Max))
+	}
+	return s
+}
+
+// lateMessages counts the late messages of both channels, both ways.
+func (c *ChatResult) lateMessages() int64 {
+	n := c.CustomerMessages.Late + c.AgentMessages.Late
+	if wa := c.WhatsApp; wa != nil {
+		n += wa.CustomerMessages.Late + wa.AgentMessages.Late
+	}
+	return n
+}
+
+func (c *ChatResult) whatsappConversations() int64 {
+	if c.WhatsApp == nil {
+		return 0
+	}
+	return c.WhatsApp.ConversationsStarted
+}
+
+// rows are the WhatsApp lines of a chat-steady report.
+func (wa *WhatsAppResult) rows(add func(label, format string, args ...any)) {
+	add("WhatsApp customer → agent", "%s", latencyCell(wa.CustomerToAgent))
+	add("WhatsApp new conversation → offer", "%s", latencyCell(wa.ConversationToOffer))
+	add("WhatsApp agent → Graph API", "%s", latencyCell(wa.AgentToGraph))
+	add("WhatsApp throughput", "%.1f conversations/s; customer msgs %.1f/s (steady %.1f/s); agent msgs %.1f/s",
+		wa.ConversationsPerSecond, wa.CustomerMessagesPerSecond, wa.SteadyCustomerMessagesPerSecond, wa.AgentMessagesPerSecond)
+	add("WhatsApp conversations", "%d started, %d assigned, %d closed by the agent after the last answer",
+		wa.ConversationsStarted, wa.ConversationsAssigned, wa.ConversationsClosed)
+	add("WhatsApp customer messages", "%s", countsCell(wa.CustomerMessages))
+	add("WhatsApp agent messages", "%s; Graph API got %d sends, %d of them the outbox's retries",
+		countsCell(wa.AgentMessages), wa.GraphSends, wa.GraphRetries)
+	add("WhatsApp webhooks", "%d messages posted (%d refused); %d status callbacks posted, %d answered 2xx, %d refused",
+		wa.WebhooksPosted, wa.WebhooksRefused, wa.StatusesPosted, wa.StatusesAnswered, wa.StatusesRefused)
 }
 
 func errorsCell(m map[string]int64) string {

@@ -36,12 +36,38 @@ type benchAgent struct {
 	s        *session
 }
 
-// site is what set-up made: queues with their websites, and agents
-// signed in and logged into routing.
+// entryPoint is where the bench's customers come in: a queue's chat
+// website, or its WhatsApp account.
+type entryPoint struct {
+	website  *website
+	whatsapp *waAccount
+}
+
+func (e entryPoint) queueID() int64 {
+	if e.whatsapp != nil {
+		return e.whatsapp.QueueID
+	}
+	return e.website.QueueID
+}
+
+// site is what set-up made: queues with their websites or WhatsApp
+// accounts (one entry point each, in queue order), and agents signed in
+// and logged into routing.
 type site struct {
-	admin    *session
-	websites []website
-	agents   []*benchAgent
+	admin   *session
+	entries []entryPoint
+	agents  []*benchAgent
+}
+
+// whatsappAccounts counts the entry points on WhatsApp.
+func (st *site) whatsappAccounts() int {
+	n := 0
+	for _, e := range st.entries {
+		if e.whatsapp != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // setupPlan says what to create.
@@ -52,6 +78,18 @@ type setupPlan struct {
 	ownServer   bool // the bench started the server: it may change its settings
 	concurrency int
 	progress    io.Writer
+	// whatsappShare is the share of the queues that serve WhatsApp (a
+	// Meta account whose API is graph, the bench's fake Graph API) instead
+	// of a chat website.
+	whatsappShare float64
+	graph         *fakeGraph
+}
+
+// isWhatsAppQueue spreads a share of the queues evenly over WhatsApp:
+// queue i is WhatsApp when the running count of share×queues steps up at
+// it (0.2: the 5th, 10th, … queue).
+func isWhatsAppQueue(i int, share float64) bool {
+	return int(float64(i+1)*share+1e-9) > int(float64(i)*share+1e-9)
 }
 
 // setUp creates the scenario's queues, websites and agents through the
@@ -74,13 +112,25 @@ func setUp(ctx context.Context, base string, admin *session, p setupPlan) (*site
 	}
 	queues := (p.agents + p.queueSize - 1) / p.queueSize
 	for i := range queues {
+		channel := "chat"
+		if p.graph != nil && isWhatsAppQueue(i, p.whatsappShare) {
+			channel = "whatsapp"
+		}
 		var q struct {
 			ID int64 `json:"id"`
 		}
 		if err := admin.call(ctx, "POST", "/api/v1/queues", map[string]any{
-			"name": fmt.Sprintf("%s chat %d", p.prefix, i+1), "channel": "chat", "strategy": "ring_all", "agent_timeout": 60,
+			"name": fmt.Sprintf("%s %s %d", p.prefix, channel, i+1), "channel": channel, "strategy": "ring_all", "agent_timeout": 60,
 		}, &q); err != nil {
 			return nil, fmt.Errorf("create queue: %w", err)
+		}
+		if channel == "whatsapp" {
+			a, err := createWhatsAppAccount(ctx, admin, p.prefix, i, q.ID, p.graph)
+			if err != nil {
+				return nil, err
+			}
+			st.entries = append(st.entries, entryPoint{whatsapp: a})
+			continue
 		}
 		var w struct {
 			ID  int64  `json:"id"`
@@ -91,14 +141,14 @@ func setUp(ctx context.Context, base string, admin *session, p setupPlan) (*site
 		}, &w); err != nil {
 			return nil, fmt.Errorf("create website: %w", err)
 		}
-		st.websites = append(st.websites, website{ID: w.ID, Key: w.Key, QueueID: q.ID})
+		st.entries = append(st.entries, entryPoint{website: &website{ID: w.ID, Key: w.Key, QueueID: q.ID}})
 	}
 	st.agents = make([]*benchAgent, p.agents)
 	var done atomic.Int64
 	stopProgress := reportProgress(p.progress, "agents created and signed in", &done, int64(p.agents))
 	defer stopProgress()
 	err := parallel(ctx, p.agents, p.concurrency, func(ctx context.Context, i int) error {
-		a, err := createAgent(ctx, base, admin, p.prefix, i, st.websites[i/p.queueSize].QueueID)
+		a, err := createAgent(ctx, base, admin, p.prefix, i, st.entries[i/p.queueSize].queueID())
 		if err != nil {
 			return err
 		}

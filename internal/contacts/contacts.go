@@ -385,10 +385,16 @@ func (p Phones) Edit(c *Contact, in Input, defs []Field) (map[int64]string, erro
 	return values, nil
 }
 
-// shortKey keeps an unknown key short enough to be echoed in an error.
+// shortKey keeps an unknown key short enough to be echoed in an error: its
+// first 40 characters, cut between characters so the message stays valid
+// UTF-8.
 func shortKey(k string) string {
-	if len(k) > 40 {
-		return k[:40]
+	n := 0
+	for i := range k {
+		if n == 40 {
+			return k[:i]
+		}
+		n++
 	}
 	return k
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/clock"
@@ -435,5 +436,23 @@ func TestAnImportedRowGetsTheTagsItNamesAndAnUnknownTagRejectsIt(t *testing.T) {
 	}
 	if targets := AutoTargets([]string{"Nome", "Tags"}, nil); targets[1] != TagsTarget || CheckTargets(targets, nil) != nil {
 		t.Fatalf("tags column: %v %v", targets, CheckTargets(targets, nil))
+	}
+}
+
+func TestUnknownKeyIsEchoedCutBetweenCharacters(t *testing.T) {
+	long := strings.Repeat("è", 45) // two bytes each: 40 bytes would split the 20th
+	for in, want := range map[string]string{
+		"colour":                       "colour",
+		long:                           strings.Repeat("è", 40),
+		strings.Repeat("a", 39) + "€x": strings.Repeat("a", 39) + "€",
+	} {
+		got := shortKey(in)
+		if got != want || !utf8.ValidString(got) {
+			t.Errorf("shortKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+	_, bad := Phones{Region: "IT"}.ParseCondition(long+":equals:x", nil)
+	if bad == nil || bad.Key != "condition.unknown_field" || bad.Args[0] != strings.Repeat("è", 40) {
+		t.Errorf("a long unknown key: %+v", bad)
 	}
 }

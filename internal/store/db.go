@@ -52,6 +52,9 @@ type DB struct {
 	commitMu sync.Mutex
 	// writer is SQLite's one write slot (see InTx).
 	writer chan struct{}
+	// searchWindow is how many of the newest contacts a PostgreSQL quick
+	// search looks at first (0: firstWindow; see newestInWindows).
+	searchWindow int64
 }
 
 // OnCommit sets the listener of committed events.
