@@ -66,6 +66,10 @@ func TestContactAutoCreateForUnknownSubjectsAndLinkToKnownOnes(t *testing.T) {
 		if ids := anna["identities"].([]any); len(ids) != 1 || ids[0].(map[string]any)["value"] != "anna@example.com" {
 			t.Fatalf("identities %v", ids)
 		}
+		// She is in the full-text index as a contact created by hand is.
+		if found := items(t, cs.admin.Do("GET", "/api/v1/contacts?q=bianchi", nil)); len(found) != 1 || idOf(found[0]) != idOf(ref) {
+			t.Fatalf("a search by her name finds %v", found)
+		}
 		// Known: her next chat finds her, nothing new is created.
 		_, third := cs.startChat(t)
 		if again := contactOf(t, cs.admin, third); again == nil || idOf(again) != idOf(ref) || countContacts(t, cs) != 1 {
@@ -358,7 +362,7 @@ func TestContactImportRejectsBadRowsWithReasons(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := [][]string{{"line", "reason"}, {"3", "phone: is not a valid phone number"}, {"4", "email: is not a valid email address"},
-			{"5", "fields.tier: must be one of the options"}, {"6", "fields.budget: must be a number"}}
+			{"5", "Tier: must be one of the options"}, {"6", "Budget: must be a number"}}
 		if len(rows) != len(want) {
 			t.Fatalf("report rows %v", rows)
 		}

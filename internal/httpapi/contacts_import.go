@@ -313,13 +313,18 @@ func (s *Server) getImport(w http.ResponseWriter, r *http.Request) error {
 }
 
 // importRejects downloads the rows an import rejected: line, and the
-// reasons in the caller's language ("field: problem; …").
+// reasons in the caller's language ("field: problem; …"), a custom field
+// named by its label, as the importer saw it when mapping the columns.
 func (s *Server) importRejects(w http.ResponseWriter, r *http.Request) error {
 	im, err := s.importFor(r)
 	if err != nil {
 		return err
 	}
 	rejects, err := s.db.ImportRejects(r.Context(), im.ID)
+	if err != nil {
+		return err
+	}
+	labels, err := s.customFieldLabels(r.Context(), im.ListID)
 	if err != nil {
 		return err
 	}
@@ -334,9 +339,31 @@ func (s *Server) importRejects(w http.ResponseWriter, r *http.Request) error {
 		reasons := make([]string, len(fields))
 		for n, f := range fields {
 			m := rj.Reasons[f]
-			reasons[n] = f + ": " + i18n.T(lang, m.Key, m.Args...)
+			name := f
+			if label, ok := labels[f]; ok {
+				name = label
+			}
+			reasons[n] = name + ": " + i18n.T(lang, m.Key, m.Args...)
 		}
 		rows = append(rows, []string{strconv.Itoa(rj.Line), strings.Join(reasons, "; ")})
 	}
 	return writeCSV(w, "import-"+strconv.FormatInt(im.ID, 10)+"-rejected.csv", rows)
+}
+
+// customFieldLabels gives the label of each custom field of a list by the
+// name a reason carries ("fields.tier" → "Tier"); none when the list is
+// gone.
+func (s *Server) customFieldLabels(ctx context.Context, listID *int64) (map[string]string, error) {
+	labels := map[string]string{}
+	if listID == nil {
+		return labels, nil
+	}
+	defs, err := s.db.ListFields(ctx, *listID)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range defs {
+		labels["fields."+d.Key] = d.Label
+	}
+	return labels, nil
 }

@@ -140,6 +140,20 @@ func (db *DB) SaveContact(ctx context.Context, w ContactWrite, actor int64) (*co
 	return db.Contact(ctx, id)
 }
 
+// indexNewContacts enters the contacts with ids from first to last, just
+// created, into SQLite's full-text index (PostgreSQL's is a generated
+// column). Every statement creating contacts calls it: a trigger would do
+// it row by row and make SQLite keep a statement journal for every insert
+// into contacts (migration 00016).
+func (tx *Tx) indexNewContacts(ctx context.Context, first, last int64) error {
+	if tx.db.dialect != SQLite {
+		return nil
+	}
+	_, err := tx.exec(ctx, `INSERT INTO contacts_fts (rowid, first_name, last_name, company, email)
+		SELECT id, first_name, last_name, company, email FROM contacts WHERE id BETWEEN ? AND ?`, first, last)
+	return err
+}
+
 func (tx *Tx) saveContact(ctx context.Context, w ContactWrite, actor int64) (int64, error) {
 	c := w.Contact
 	id := c.ID
@@ -152,6 +166,9 @@ func (tx *Tx) saveContact(ctx context.Context, w ContactWrite, actor int64) (int
 		if err := tx.queryRow(ctx, `INSERT INTO contacts (list_id, first_name, last_name, company, phone, mobile, fax, email,
 			created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ListID, c.FirstName,
 			c.LastName, c.Company, c.Phone, c.Mobile, c.Fax, c.Email, nullID(actorPtr(actor)), tx.now, tx.now).Scan(&id); err != nil {
+			return 0, err
+		}
+		if err := tx.indexNewContacts(ctx, id, id); err != nil {
 			return 0, err
 		}
 	} else {

@@ -76,6 +76,9 @@ func (tx *Tx) linkContact(ctx context.Context, interactionID int64, subject func
 			Scan(&contactID); err != nil {
 			return err
 		}
+		if err := tx.indexNewContacts(ctx, contactID, contactID); err != nil {
+			return err
+		}
 		if err := tx.setIdentities(ctx, contactID, c.Identities); err != nil {
 			return err
 		}
