@@ -150,6 +150,7 @@ func (db *DB) ImportBatch(ctx context.Context, importID, listID int64, rows []co
 	// On PostgreSQL the new contacts go in by COPY, on the transaction's
 	// own connection.
 	return db.inTx(ctx, db.dialect == Postgres, func(tx *Tx) error {
+		tx.wroteMuch()
 		var c contacts.ImportCounts
 		c.Processed = len(rows)
 		if err := tx.lockImportParents(ctx, listID, rows); err != nil {

@@ -52,6 +52,9 @@ type DB struct {
 	commitMu sync.Mutex
 	// writer is SQLite's one write slot (see InTx).
 	writer chan struct{}
+	// checkpoints runs SQLite's WAL checkpoints outside the commits
+	// (checkpoint.go); nil on PostgreSQL.
+	checkpoints *checkpointer
 	// searchWindow is how many of the newest contacts a PostgreSQL quick
 	// search looks at first (0: firstWindow; see newestInWindows).
 	searchWindow int64
@@ -86,9 +89,11 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*DB, error) {
 		// the write lock up front so two writers queue on busy_timeout instead
 		// of failing on lock upgrade. A 64 MB page cache per connection and
 		// statement journals in memory keep large lists (a million contacts,
-		// their imports) off the disk's slow paths.
+		// their imports) off the disk's slow paths. Checkpoints are the
+		// checkpointer's, not the commits' (checkpoint.go).
 		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
-			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite"
+			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)" +
+			"&_txlock=immediate&_time_format=sqlite"
 		conn, err := sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
@@ -117,6 +122,9 @@ func Open(ctx context.Context, url string, clk clock.Clock) (*DB, error) {
 		db.sql.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
+	if db.dialect == SQLite {
+		db.checkpoints = startCheckpointer(db)
+	}
 	return db, nil
 }
 
@@ -129,6 +137,9 @@ func (db *DB) Clock() clock.Clock { return db.clock }
 // Close closes the database; on SQLite it first folds the WAL back into the
 // main file so a clean stop leaves one file behind.
 func (db *DB) Close() error {
+	if db.checkpoints != nil {
+		db.checkpoints.close()
+	}
 	if db.dialect == SQLite {
 		_, _ = db.sql.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}
@@ -196,6 +207,7 @@ type Tx struct {
 	db     *DB
 	now    time.Time
 	events []eventlog.Event // appended in this transaction, published after commit
+	large  bool             // it writes many pages (wroteMuch)
 }
 
 // Now is the transaction's time.
@@ -277,6 +289,7 @@ func (db *DB) inTx(ctx context.Context, ownConn bool, fn func(tx *Tx) error) err
 		if err := stx.Commit(); err != nil {
 			return fmt.Errorf("store: commit: %w", mapError(err))
 		}
+		db.afterCommit(tx)
 		return nil
 	}
 	// Events get their ids, commit and are published in one order.
@@ -289,10 +302,18 @@ func (db *DB) inTx(ctx context.Context, ownConn bool, fn func(tx *Tx) error) err
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", mapError(err))
 	}
+	db.afterCommit(tx)
 	if db.committed != nil {
 		db.committed(tx.events)
 	}
 	return nil
+}
+
+// afterCommit tells SQLite's checkpointer of a commit.
+func (db *DB) afterCommit(tx *Tx) {
+	if db.checkpoints != nil {
+		db.checkpoints.committed(tx.large)
+	}
 }
 
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
