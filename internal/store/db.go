@@ -248,19 +248,11 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 // inTx is InTx, with ownConn the transaction also holds its connection
 // (Tx.conn) for what database/sql cannot say, as PostgreSQL's COPY.
 func (db *DB) inTx(ctx context.Context, ownConn bool, fn func(tx *Tx) error) error {
-	if db.writer != nil {
-		wait := time.NewTimer(sqliteBusyWait)
-		select {
-		case db.writer <- struct{}{}:
-			wait.Stop()
-			defer func() { <-db.writer }()
-		case <-ctx.Done():
-			wait.Stop()
-			return fmt.Errorf("store: begin: %w", ctx.Err())
-		case <-wait.C:
-			return errors.New("store: begin: the database is busy")
-		}
+	release, err := db.writeSlot(ctx)
+	if err != nil {
+		return err
 	}
+	defer release()
 	var conn *sql.Conn
 	if ownConn {
 		c, err := db.sql.Conn(ctx)
@@ -271,7 +263,6 @@ func (db *DB) inTx(ctx context.Context, ownConn bool, fn func(tx *Tx) error) err
 		conn = c
 	}
 	var stx *sql.Tx
-	var err error
 	if conn != nil {
 		stx, err = conn.BeginTx(ctx, nil)
 	} else {
@@ -324,8 +315,36 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
 }
 
+// exec runs a statement on its own (autocommit). On SQLite the statements
+// run this way write (a session's last use, a sweep), so they queue for the
+// write slot like transactions: in SQLite's busy handler they could wait
+// out its whole timeout while an import's batches took the lock back to
+// back, and fail "database is locked".
 func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	release, err := db.writeSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	return db.sql.ExecContext(ctx, db.rebind(q), args...)
+}
+
+// writeSlot waits for SQLite's one write slot (nothing to wait for on
+// PostgreSQL) and returns its release.
+func (db *DB) writeSlot(ctx context.Context) (release func(), err error) {
+	if db.writer == nil {
+		return func() {}, nil
+	}
+	wait := time.NewTimer(sqliteBusyWait)
+	defer wait.Stop()
+	select {
+	case db.writer <- struct{}{}:
+		return func() { <-db.writer }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("store: begin: %w", ctx.Err())
+	case <-wait.C:
+		return nil, errors.New("store: begin: the database is busy")
+	}
 }
 
 // likePattern makes a case-insensitive substring pattern for q, escaping the
