@@ -93,6 +93,9 @@ type Engine struct {
 	// staffed is the set of queues with an available agent (see Staffed),
 	// republished with working.
 	staffed atomic.Pointer[map[int64]bool]
+	// workers is working turned around: per queue, the logged-in agents
+	// working it, in ID order (see QueueWorkers), republished with working.
+	workers atomic.Pointer[map[int64][]int64]
 }
 
 // New builds an engine and rebuilds its state from the database.
@@ -281,17 +284,20 @@ func changesWhoWorks(cmd routing.Command) bool {
 func (e *Engine) publishWorking() {
 	m := map[int64]map[int64]int{}
 	staffed := map[int64]bool{}
+	workers := map[int64][]int64{}
 	for _, id := range e.state.AgentIDs() {
 		a, _ := e.state.Agent(id) // a copy: the published maps are never written
 		m[a.ID] = a.ActiveQueues
-		if !a.Paused && !a.Away {
-			for q := range a.ActiveQueues {
+		for q := range a.ActiveQueues {
+			workers[q] = append(workers[q], a.ID) // AgentIDs is in ID order
+			if !a.Paused && !a.Away {
 				staffed[q] = true
 			}
 		}
 	}
 	e.working.Store(&m)
 	e.staffed.Store(&staffed)
+	e.workers.Store(&workers)
 }
 
 // save writes a decision: its events, the interaction rows it changed and

@@ -439,6 +439,17 @@ func (e *Engine) Works(agentID, queueID int64) bool {
 	return works
 }
 
+// QueueWorkers lists the logged-in agents who work a queue now (those for
+// whom Works is true), in ID order. It takes no lock, so the realtime hub
+// may ask for each event it delivers; the slice is shared: read it only.
+func (e *Engine) QueueWorkers(queueID int64) []int64 {
+	m := e.workers.Load()
+	if m == nil {
+		return nil
+	}
+	return (*m)[queueID]
+}
+
 // AgentView is what a desktop shows of its agent's routing.
 type AgentView struct {
 	LoggedIn     bool                             `json:"logged_in"`

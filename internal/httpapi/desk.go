@@ -21,6 +21,7 @@ func (s *Server) SetRouting(e *acd.Engine) {
 	s.acd = e
 	s.works = e.Works
 	s.hub.OnAway, s.hub.OnBack = e.Away, e.Back
+	s.hub.QueueWorkers = e.QueueWorkers // desktops asked only about their queues' events
 	s.onRoutingChange = func(ctx context.Context, kind string, id int64) {
 		var err error
 		switch kind {

@@ -5,6 +5,7 @@ package realtime
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 	"time"
 
@@ -152,9 +153,14 @@ type Subscriber struct {
 type Hub struct {
 	mu   sync.Mutex
 	subs map[*Subscriber]struct{}
-	// general are the subscribers every event is offered to; the others
-	// are in byInteraction, under the interaction they follow.
+	// Each subscriber is in one index, which says which events it is asked
+	// about. general are those asked about every event (admins,
+	// supervisors); byPrincipal, the screens that see only the events
+	// naming their principal or a queue he works (agents' desktops), under
+	// their principal; byInteraction, those following one interaction (chat
+	// widgets), under it.
 	general       map[*Subscriber]struct{}
+	byPrincipal   map[int64]map[*Subscriber]struct{}
 	byInteraction map[int64]map[*Subscriber]struct{}
 	byAgent       map[int64]int         // open sockets per principal
 	awayTimer     map[int64]clock.Timer // agents with no socket, waiting to be declared away
@@ -164,6 +170,14 @@ type Hub struct {
 	OnAway func(agentID int64)
 	OnBack func(agentID int64)
 	away   map[int64]bool
+
+	// QueueWorkers, when set, lists the agents who work a queue now (those
+	// whose Viewer.Works is true for it). Publish then asks an agent's
+	// desktop only about the events of his queues and those naming him,
+	// rather than every desktop about every event. It runs while events
+	// are published, so it must be quick and must not block.
+	QueueWorkers func(queueID int64) []int64
+	principals   []int64 // Publish's scratch list of the principals an event may reach
 }
 
 // SubscriberBuffer is how many events may queue for a slow screen before it
@@ -173,6 +187,7 @@ const SubscriberBuffer = 1024
 // NewHub builds a hub; an agent without sockets for awayAfter is away.
 func NewHub(clk clock.Clock, awayAfter time.Duration) *Hub {
 	return &Hub{subs: map[*Subscriber]struct{}{}, general: map[*Subscriber]struct{}{},
+		byPrincipal:   map[int64]map[*Subscriber]struct{}{},
 		byInteraction: map[int64]map[*Subscriber]struct{}{}, byAgent: map[int64]int{}, awayTimer: map[int64]clock.Timer{},
 		away: map[int64]bool{}, clock: clk, awayAfter: awayAfter}
 }
@@ -183,14 +198,7 @@ func (h *Hub) Subscribe(v *Viewer) *Subscriber {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.subs[s] = struct{}{}
-	if id := v.followed(); id != 0 {
-		if h.byInteraction[id] == nil {
-			h.byInteraction[id] = map[*Subscriber]struct{}{}
-		}
-		h.byInteraction[id][s] = struct{}{}
-	} else {
-		h.general[s] = struct{}{}
-	}
+	h.index(s)
 	if !v.principal() {
 		return s
 	}
@@ -217,14 +225,7 @@ func (h *Hub) Unsubscribe(s *Subscriber) {
 		return
 	}
 	delete(h.subs, s)
-	if id := s.Viewer.followed(); id != 0 {
-		delete(h.byInteraction[id], s)
-		if len(h.byInteraction[id]) == 0 {
-			delete(h.byInteraction, id)
-		}
-	} else {
-		delete(h.general, s)
-	}
+	h.unindex(s)
 	if !s.gone {
 		s.gone = true
 		close(s.C)
@@ -274,6 +275,7 @@ func (h *Hub) Publish(evs []eventlog.Event) {
 		for s := range h.general {
 			s.offer(ev, aud)
 		}
+		h.offerToPrincipals(ev, aud)
 		if ev.SubjectType == "interaction" && ev.SubjectID != nil {
 			for s := range h.byInteraction[*ev.SubjectID] {
 				s.offer(ev, aud)
@@ -296,10 +298,69 @@ func (s *Subscriber) offer(ev *eventlog.Event, aud Audience) {
 	}
 }
 
-// followed is the interaction a subscriber is indexed under (0: none).
-func (v *Viewer) followed() int64 {
-	if v.Match == nil {
-		return 0
+// offerToPrincipals offers an event to the screens in byPrincipal that may
+// receive it: those of the agents it names and of the agents working its
+// queues. Without QueueWorkers, every such screen is asked. The hub's lock
+// is held.
+func (h *Hub) offerToPrincipals(ev *eventlog.Event, aud Audience) {
+	if h.QueueWorkers == nil {
+		for _, subs := range h.byPrincipal {
+			for s := range subs {
+				s.offer(ev, aud)
+			}
+		}
+		return
 	}
-	return v.Interaction
+	ids := append(h.principals[:0], aud.Agents...)
+	for _, q := range aud.Queues {
+		ids = append(ids, h.QueueWorkers(q)...)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids) // named and working the queue: one copy of the event
+	for _, id := range ids {
+		for s := range h.byPrincipal[id] {
+			s.offer(ev, aud)
+		}
+	}
+	h.principals = ids
+}
+
+// index puts a new subscriber in the index that says which events it is
+// asked about (see Hub.general). The hub's lock is held.
+func (h *Hub) index(s *Subscriber) {
+	if set, key := h.indexOf(s.Viewer); set != nil {
+		if set[key] == nil {
+			set[key] = map[*Subscriber]struct{}{}
+		}
+		set[key][s] = struct{}{}
+		return
+	}
+	h.general[s] = struct{}{}
+}
+
+// unindex takes a subscriber out of its index. The hub's lock is held.
+func (h *Hub) unindex(s *Subscriber) {
+	set, key := h.indexOf(s.Viewer)
+	if set == nil {
+		delete(h.general, s)
+		return
+	}
+	delete(set[key], s)
+	if len(set[key]) == 0 {
+		delete(set, key)
+	}
+}
+
+// indexOf is the keyed index a viewer belongs in and its key there; nil
+// for general. A viewer's fields do not change once subscribed, so this
+// gives the same answer at Subscribe and at Unsubscribe.
+func (h *Hub) indexOf(v *Viewer) (map[int64]map[*Subscriber]struct{}, int64) {
+	switch {
+	case v.Match != nil && v.Interaction != 0:
+		return h.byInteraction, v.Interaction
+	case v.Match != nil, v.Everything, v.Supervises != nil, v.SupervisesAgent != nil:
+		return nil, 0
+	default: // sees what names him, or a queue he works (Sees)
+		return h.byPrincipal, v.PrincipalID
+	}
 }

@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"encoding/json"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -164,5 +165,60 @@ func TestAViewerFollowingOneInteractionIsAskedOnlyAboutIt(t *testing.T) {
 	h.Unsubscribe(again1)
 	if _, left := h.byInteraction[1]; left {
 		t.Fatal("an interaction without subscribers stays indexed")
+	}
+}
+
+func TestWithQueueWorkersADesktopIsAskedOnlyAboutItsQueuesAndItself(t *testing.T) {
+	h := NewHub(clock.NewFake(time.Unix(0, 0)), time.Minute)
+	works := map[int64][]int64{7: {1, 2}, 8: {2}, 9: {3}}
+	h.QueueWorkers = func(q int64) []int64 {
+		var out []int64
+		for _, a := range []int64{7, 8, 9} {
+			if slices.Contains(works[a], q) {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	asked := map[int64]int{}
+	desktop := func(id int64) *Viewer {
+		return &Viewer{PrincipalID: id, Works: func(q int64) bool {
+			asked[id]++
+			return slices.Contains(works[id], q)
+		}}
+	}
+	agent7, agent8, agent9 := h.Subscribe(desktop(7)), h.Subscribe(desktop(8)), h.Subscribe(desktop(9))
+	again7 := h.Subscribe(desktop(7)) // a second tab
+	sup := h.Subscribe(&Viewer{PrincipalID: 50, Supervises: func(q int64) bool { return q == 2 }})
+	seven, eight := int64(7), int64(8)
+	h.Publish([]eventlog.Event{
+		ev(1, "interaction.created", map[string]any{"queue_id": 1}),
+		ev(2, "interaction.offered", map[string]any{"queue_id": 2, "agent_id": 7, "private": true}),
+		ev(3, "message.received", map[string]any{"queue_id": 2, "agent_id": 8}), // named and working it: once
+		{ID: 4, Type: "agent.paused", SubjectType: "agent", SubjectID: &eight, Data: []byte(`{}`)},
+		{ID: 5, Type: "client_log.changed", SubjectType: "principal", SubjectID: &seven, Data: []byte(`{}`)},
+		{ID: 6, Type: "setting.changed", SubjectType: "setting", Data: []byte(`{}`)},
+	})
+	want := map[*Subscriber][]int64{agent7: {1, 2, 3, 5}, again7: {1, 2, 3, 5}, agent8: {3, 4}, agent9: nil, sup: {2, 3}}
+	for s, ids := range want {
+		var got []int64
+		for len(s.C) > 0 {
+			got = append(got, (<-s.C).ID)
+		}
+		if !slices.Equal(got, ids) {
+			t.Fatalf("viewer %d got %v, want %v", s.Viewer.PrincipalID, got, ids)
+		}
+	}
+	if asked[9] != 0 {
+		t.Fatalf("agent 9 works none of these queues, yet was asked %d times", asked[9])
+	}
+	h.Unsubscribe(agent7)
+	h.Publish([]eventlog.Event{ev(7, "interaction.created", map[string]any{"queue_id": 1})})
+	if len(again7.C) != 1 || len(agent7.C) != 0 {
+		t.Fatal("the other tab of agent 7 lost its place, or the closed one still gets events")
+	}
+	h.Unsubscribe(again7)
+	if _, left := h.byPrincipal[7]; left {
+		t.Fatal("a principal without screens stays indexed")
 	}
 }

@@ -171,6 +171,11 @@ func (c UpsertQueue) apply(s *State) error {
 		}
 	}
 	s.queues[q.ID] = &q
+	for _, it := range s.beingRouted { // their max wait may have changed
+		if it.QueueID == q.ID {
+			s.scheduleMaxWait(it)
+		}
+	}
 	return nil
 }
 
@@ -312,6 +317,8 @@ func (s *State) requeue(it *Interaction) {
 	s.setOwner(it, 0)
 	it.Status = StatusWaiting
 	it.WaitingSince = s.now
+	s.track(it)
+	s.scheduleMaxWait(it)
 	s.emit(Requeued{Interaction: it.ID, Queue: it.QueueID, From: from})
 }
 
@@ -435,7 +442,7 @@ func (s *State) fitOffersToCapacity(a *Agent, ch Channel) {
 func (s *State) newestOffer(agentID int64, ch Channel) *Interaction {
 	var newest *Interaction
 	var at time.Time
-	for _, it := range s.sortedInteractions() {
+	for _, it := range s.sortedBeingRouted() {
 		o, ok := it.Offers[agentID]
 		if ok && it.Channel == ch && (newest == nil || !o.OfferedAt.Before(at)) {
 			newest, at = it, o.OfferedAt
@@ -471,6 +478,8 @@ func (c Enqueue) apply(s *State) error {
 		it.Priority = &p
 	}
 	s.interactions[it.ID] = it
+	s.track(it)
+	s.scheduleMaxWait(it)
 	return nil
 }
 
@@ -521,6 +530,7 @@ func (s *State) remove(it *Interaction, reason EndReason) {
 	s.withdrawAll(it, reason)
 	s.setOwner(it, 0)
 	delete(s.interactions, it.ID)
+	delete(s.beingRouted, it.ID)
 }
 
 func (c Transfer) apply(s *State) error {
@@ -547,6 +557,7 @@ func (c Transfer) apply(s *State) error {
 			return errorf(ErrUnavailable, "agent %d for interaction %d", c.ToAgent, it.ID)
 		}
 		it.Transfer = &PendingTransfer{ToAgent: a.ID, RequestedAt: s.now, Deadline: deadline}
+		s.track(it)
 		s.offer(it, a, deadline, true)
 		s.autoAcceptDue(it)
 		return nil
@@ -563,6 +574,7 @@ func (c Transfer) apply(s *State) error {
 		return errorf(ErrUnavailable, "queue %d for interaction %d", q.ID, it.ID)
 	}
 	it.Transfer = &PendingTransfer{ToQueue: q.ID, RequestedAt: s.now, Deadline: deadline}
+	s.track(it)
 	s.ringAll(it, q.ID, cands, deadline, true)
 	s.autoAcceptDue(it)
 	return nil

@@ -2,7 +2,7 @@ package routing
 
 import (
 	"cmp"
-	"slices"
+	"container/heap"
 	"time"
 )
 
@@ -30,29 +30,105 @@ func (d deadline) compare(e deadline) int {
 		cmp.Compare(d.interaction, e.interaction), cmp.Compare(d.agent, e.agent))
 }
 
-// deadlines lists every pending deadline. A transfer's deadline is that of
-// its offers, and a transfer without offers has already returned, so it
-// needs no entry of its own.
-func (s *State) deadlines() []deadline {
-	var out []deadline
-	for _, it := range s.interactions {
+// eachDeadline calls f with every pending deadline, in no order. A
+// transfer's deadline is that of its offers, and a transfer without offers
+// has already returned, so it needs no entry of its own. Only interactions
+// being routed have deadlines.
+func (s *State) eachDeadline(f func(deadline)) {
+	for _, it := range s.beingRouted {
 		for id, o := range it.Offers {
 			if !o.AutoAcceptAt.IsZero() {
-				out = append(out, deadline{o.AutoAcceptAt, autoAnswerDue, it.ID, id})
+				f(deadline{o.AutoAcceptAt, autoAnswerDue, it.ID, id})
 			}
-			out = append(out, deadline{o.ExpiresAt, offerExpiry, it.ID, id})
+			f(deadline{o.ExpiresAt, offerExpiry, it.ID, id})
 		}
 		if it.Status != StatusWaiting {
 			continue
 		}
 		if at, ok := s.maxWaitAt(it); ok {
-			out = append(out, deadline{at, maxWaitDue, it.ID, 0})
+			f(deadline{at, maxWaitDue, it.ID, 0})
 		}
 		for id, until := range it.Excluded {
-			out = append(out, deadline{until, exclusionEnd, it.ID, id})
+			f(deadline{until, exclusionEnd, it.ID, id})
 		}
 	}
-	return out
+}
+
+// schedule is every deadline set since the last rebuild, earliest first
+// (a heap): the owner asks for the next deadline after every decision, and
+// listing every offer of every waiting interaction each time was a large
+// part of a decision's work with many chats ringing. Entries are never
+// removed when their deadline is undone (an offer taken, a wait ended):
+// they are dropped when they come to the top and pending says they no
+// longer hold, and the heap is rebuilt from the state when stale entries
+// outnumber live ones.
+type schedule []deadline
+
+func (h schedule) Len() int           { return len(h) }
+func (h schedule) Less(i, j int) bool { return h[i].compare(h[j]) < 0 }
+func (h schedule) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *schedule) Push(x any)        { *h = append(*h, x.(deadline)) }
+func (h *schedule) Pop() any {
+	old := *h
+	d := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return d
+}
+
+// setDeadline schedules a deadline just set in the state.
+func (s *State) setDeadline(d deadline) {
+	heap.Push(&s.schedule, d)
+}
+
+// scheduleMaxWait schedules a waiting interaction's max wait, if its queue
+// has one: at enqueue, at each new wait, and when the queue's settings
+// change.
+func (s *State) scheduleMaxWait(it *Interaction) {
+	if at, ok := s.maxWaitAt(it); ok && it.Status == StatusWaiting {
+		s.setDeadline(deadline{at, maxWaitDue, it.ID, 0})
+	}
+}
+
+// pending reports whether a scheduled deadline still holds: the state
+// still has it, as eachDeadline would list it.
+func (s *State) pending(d deadline) bool {
+	it := s.beingRouted[d.interaction]
+	if it == nil {
+		return false
+	}
+	o, offered := it.Offers[d.agent]
+	switch d.kind {
+	case autoAnswerDue:
+		return offered && o.AutoAcceptAt.Equal(d.at)
+	case offerExpiry:
+		return offered && o.ExpiresAt.Equal(d.at)
+	case maxWaitDue:
+		at, ok := s.maxWaitAt(it)
+		return ok && it.Status == StatusWaiting && at.Equal(d.at)
+	default: // exclusionEnd
+		until, ok := it.Excluded[d.agent]
+		return ok && it.Status == StatusWaiting && until.Equal(d.at)
+	}
+}
+
+// rebuildSchedule makes the schedule again from the state: at Restore,
+// and when stale entries have piled up.
+func (s *State) rebuildSchedule() {
+	s.schedule = s.schedule[:0]
+	s.eachDeadline(func(d deadline) { s.schedule = append(s.schedule, d) })
+	heap.Init(&s.schedule)
+	s.scheduleLive = len(s.schedule)
+}
+
+// pruneSchedule drops the stale deadlines at the top, and rebuilds the
+// schedule when it has grown well past what was live at the last rebuild.
+func (s *State) pruneSchedule() {
+	for len(s.schedule) > 0 && !s.pending(s.schedule[0]) {
+		heap.Pop(&s.schedule)
+	}
+	if len(s.schedule) > 2*s.scheduleLive+1024 {
+		s.rebuildSchedule()
+	}
 }
 
 // maxWaitAt is when max wait acts on a waiting interaction; a queue that
@@ -67,12 +143,15 @@ func (s *State) maxWaitAt(it *Interaction) (time.Time, bool) {
 
 // NextDeadline is the earliest moment a Tick has something to do, if any.
 // It may be in the past when the clock moved on without a Tick.
+//
+// The owner asks after every decision: the schedule answers it without
+// looking at every deadline.
 func (s *State) NextDeadline() (time.Time, bool) {
-	ds := s.deadlines()
-	if len(ds) == 0 {
+	s.pruneSchedule()
+	if len(s.schedule) == 0 {
 		return time.Time{}, false
 	}
-	return slices.MinFunc(ds, deadline.compare).at, true
+	return s.schedule[0].at, true
 }
 
 // processDue acts on every deadline that has come, in the order they fell
@@ -81,13 +160,14 @@ func (s *State) NextDeadline() (time.Time, bool) {
 // again when its turn comes, since an earlier one may have undone it.
 // Dispatch then runs once, at the current time.
 func (s *State) processDue() {
-	var due []deadline
-	for _, d := range s.deadlines() {
-		if !d.at.After(s.now) {
-			due = append(due, d)
+	var due []deadline // in the order they fell due: the heap's
+	for len(s.schedule) > 0 && !s.schedule[0].at.After(s.now) {
+		d := heap.Pop(&s.schedule).(deadline)
+		if len(due) > 0 && due[len(due)-1] == d {
+			continue // scheduled twice (set again to the same instant)
 		}
+		due = append(due, d)
 	}
-	slices.SortFunc(due, deadline.compare)
 	for _, d := range due {
 		it := s.interactions[d.interaction]
 		if it == nil {
@@ -119,6 +199,7 @@ func (s *State) maxWait(it *Interaction) {
 		s.withdrawAll(it, ReasonMoved)
 		it.QueueID = q.MoveToQueueID
 		it.EnqueuedAt, it.WaitingSince = s.now, s.now
+		s.scheduleMaxWait(it)
 		s.emit(Moved{Interaction: it.ID, From: q.ID, To: q.MoveToQueueID})
 	case CloseUnmanaged:
 		s.remove(it, ReasonClosed)

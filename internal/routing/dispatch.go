@@ -20,6 +20,7 @@ func (s *State) dispatch() {
 	s.purgeExclusions()
 	for {
 		s.accepted = false
+		clear(s.noRoom) // each pass looks at the state as it is now
 		for _, it := range s.dispatchOrder() {
 			switch {
 			case it.Status == StatusWaiting:
@@ -37,20 +38,22 @@ func (s *State) dispatch() {
 // dispatchOrder lists the waiting interactions and those with a pending
 // transfer, in dispatch order.
 func (s *State) dispatchOrder() []*Interaction {
-	var list []*Interaction
-	for _, it := range s.interactions {
-		if it.Status == StatusWaiting || it.Transfer != nil {
-			list = append(list, it)
-		}
+	list := make([]*Interaction, 0, len(s.beingRouted))
+	for _, it := range s.beingRouted {
+		list = append(list, it)
 	}
 	sort.Slice(list, func(i, j int) bool { return s.before(list[i], list[j]) })
 	return list
 }
 
 // purgeExclusions forgets exclusions that have run out, so that the
-// snapshot and NextDeadline only carry those that still matter.
+// snapshot and NextDeadline only carry those that still matter. Only
+// waiting interactions have exclusions (an accept clears them).
 func (s *State) purgeExclusions() {
-	for _, it := range s.interactions {
+	for _, it := range s.beingRouted {
+		if it.Excluded == nil {
+			continue
+		}
 		maps.DeleteFunc(it.Excluded, func(_ int64, until time.Time) bool { return !s.now.Before(until) })
 		if len(it.Excluded) == 0 {
 			it.Excluded = nil
@@ -93,6 +96,7 @@ func (s *State) dispatchTransfer(it *Interaction) {
 	}
 	if it.Transfer != nil && len(it.Offers) == 0 {
 		it.Transfer = nil
+		s.track(it)
 		s.emit(TransferReturned{Interaction: it.ID, Owner: it.Owner})
 	}
 }
@@ -107,18 +111,31 @@ type candidate struct {
 // the queue: logged in, neither paused nor away, the queue active for them,
 // room on the channel, no offer of it already, and not skipped (excluded,
 // or the owner of a transfer).
+//
+// A queue found with no member free on the channel is remembered in
+// noRoom, so that the queue's other interactions skip the look at each
+// member: with hundreds waiting for a full queue, that look was most of a
+// decision's work.
 func (s *State) eligible(it *Interaction, queueID int64, skip func(agentID int64) bool) []candidate {
+	key := queueChannel{queueID, it.Channel}
+	if s.noRoom[key] {
+		return nil
+	}
 	var out []candidate
+	room := false
 	for _, id := range s.queueMembers(queueID) {
 		a := s.agents[id]
-		penalty := a.ActiveQueues[queueID]
 		if a.Paused || a.Away || !s.hasRoom(a, it.Channel) {
 			continue
 		}
+		room = true
 		if _, offered := it.Offers[id]; offered || skip(id) {
 			continue
 		}
-		out = append(out, candidate{a, penalty})
+		out = append(out, candidate{a, a.ActiveQueues[queueID]})
+	}
+	if !room {
+		s.noRoom[key] = true
 	}
 	slices.SortStableFunc(out, func(x, y candidate) int { return x.penalty - y.penalty })
 	return out
@@ -193,6 +210,10 @@ func (s *State) offer(it *Interaction, a *Agent, expires time.Time, transfer boo
 	}
 	it.Offers[a.ID] = o
 	s.addLoad(a.ID, it.Channel, 0, 1)
+	if !o.AutoAcceptAt.IsZero() {
+		s.setDeadline(deadline{o.AutoAcceptAt, autoAnswerDue, it.ID, a.ID})
+	}
+	s.setDeadline(deadline{o.ExpiresAt, offerExpiry, it.ID, a.ID})
 	queue := it.QueueID
 	if transfer && it.Transfer.ToQueue != 0 {
 		queue = it.Transfer.ToQueue
@@ -235,6 +256,7 @@ func (s *State) decline(it *Interaction, agentID int64, reason EndReason) {
 		it.Excluded = map[int64]time.Time{}
 	}
 	it.Excluded[agentID] = s.now.Add(s.queues[it.QueueID].AgentTimeout)
+	s.setDeadline(deadline{it.Excluded[agentID], exclusionEnd, it.ID, agentID})
 }
 
 // withdrawAll ends every offer of it, in agent order.
@@ -247,7 +269,7 @@ func (s *State) withdrawAll(it *Interaction, reason EndReason) {
 // withdrawAgentOffers ends the agent's offers, in interaction order, but
 // those keep says to keep.
 func (s *State) withdrawAgentOffers(agentID int64, reason EndReason, keep func(*Interaction, Offer) bool) {
-	for _, it := range s.sortedInteractions() {
+	for _, it := range s.sortedBeingRouted() {
 		if o, ok := it.Offers[agentID]; ok && (keep == nil || !keep(it, o)) {
 			s.endOffer(it, agentID, reason)
 		}
@@ -274,7 +296,9 @@ func (s *State) accept(it *Interaction, agentID int64, auto bool) {
 	}
 	s.agents[agentID].Handled++
 	s.withdrawAll(it, ReasonTaken)
+	s.track(it)
 	s.accepted = true
+	clear(s.noRoom) // the offers withdrawn freed room
 }
 
 // autoAcceptDue accepts, for its agent, the offer of it whose auto-answer is

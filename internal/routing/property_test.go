@@ -650,10 +650,57 @@ func (m *sim) check(cmd Command, before, snap Snapshot) {
 		}
 	}
 
-	// (d) nothing is due: the next deadline is ahead.
-	if at, ok := m.s.NextDeadline(); ok && !at.After(now) {
+	// (d) nothing is due: the next deadline is ahead, and it is the
+	// earliest of what the state holds, so no timed decision is missed.
+	at, ok := m.s.NextDeadline()
+	if ok && !at.After(now) {
 		m.fail("deadline %v is due at %v after the command", at, now)
 	}
+	if want, wantOK := earliestDeadline(snap, queues); ok != wantOK || !at.Equal(want) {
+		m.fail("next deadline %v (%v), the state's earliest is %v (%v)", at, ok, want, wantOK)
+	}
+
+	// The index dispatch and the deadlines scan holds exactly the
+	// interactions waiting or being transferred.
+	for _, it := range snap.Interactions {
+		_, indexed := m.s.beingRouted[it.ID]
+		if want := it.Status == StatusWaiting || it.Transfer != nil; indexed != want {
+			m.fail("interaction %d (%s, transfer %v) being routed: %v", it.ID, it.Status, it.Transfer != nil, indexed)
+		}
+	}
+	for id, it := range m.s.beingRouted {
+		if m.s.interactions[id] != it {
+			m.fail("interaction %d being routed is not the state's", id)
+		}
+	}
+}
+
+// earliestDeadline is, by the model, the first moment something timed is
+// due: an offer's auto-answer or expiry, a waiting interaction's max wait
+// (where its queue acts on it), the end of an exclusion.
+func earliestDeadline(snap Snapshot, queues map[int64]Queue) (time.Time, bool) {
+	var times []time.Time
+	for _, it := range snap.Interactions {
+		for _, o := range it.Offers {
+			times = append(times, o.ExpiresAt)
+			if !o.AutoAcceptAt.IsZero() {
+				times = append(times, o.AutoAcceptAt)
+			}
+		}
+		if it.Status != StatusWaiting {
+			continue
+		}
+		if q := queues[it.QueueID]; q.MaxWait > 0 && q.MaxWaitAction != KeepWaiting {
+			times = append(times, it.WaitingSince.Add(q.MaxWait))
+		}
+		for _, until := range it.Excluded {
+			times = append(times, until)
+		}
+	}
+	if len(times) == 0 {
+		return time.Time{}, false
+	}
+	return slices.MinFunc(times, time.Time.Compare), true
 }
 
 // checkRinging: if an agent is free for it, it is being offered; with

@@ -241,6 +241,23 @@ type State struct {
 	// an agent in or out or changes his queues, and rebuilt on first use.
 	// Dispatch looks at a queue's members only, not at every agent.
 	members map[int64][]int64
+	// beingRouted are the interactions routing still has work on: those
+	// waiting and those with a transfer pending, the only ones that hold
+	// offers, exclusions or deadlines. Dispatch, the deadlines and the offer
+	// views look at these only, not at every owned chat. Derived: track
+	// keeps it in step wherever a status or a transfer changes, and Restore
+	// rebuilds it.
+	beingRouted map[int64]*Interaction
+	// noRoom holds the queues (on a channel) found with no member free to
+	// take one more offer, so that eligible skips their other interactions
+	// instead of looking at every member again. Offers only take room, so
+	// it holds until an accept frees some (accept clears it); each Apply
+	// and each dispatch pass start with it empty.
+	noRoom map[queueChannel]bool
+	// schedule holds the deadlines set, earliest first (deadlines.go), and
+	// scheduleLive how many of them held at its last rebuild.
+	schedule     schedule
+	scheduleLive int
 
 	// Set for the duration of one Apply.
 	now      time.Time
@@ -266,10 +283,29 @@ func (s *State) reset() {
 	s.agents = map[int64]*Agent{}
 	s.agentIDs = nil
 	s.interactions = map[int64]*Interaction{}
+	s.beingRouted = map[int64]*Interaction{}
 	s.roundRobin = map[int64]int64{}
 	s.acceptWaits = map[int64][]time.Duration{}
 	s.load = map[int64]map[Channel]Load{}
 	s.members = nil
+	s.noRoom = map[queueChannel]bool{}
+	s.schedule, s.scheduleLive = nil, 0
+}
+
+// queueChannel keys what is known of a queue's room on one channel.
+type queueChannel struct {
+	queue   int64
+	channel Channel
+}
+
+// track keeps beingRouted in step after an interaction's status or
+// transfer changed (or it was added).
+func (s *State) track(it *Interaction) {
+	if it.Status == StatusWaiting || it.Transfer != nil {
+		s.beingRouted[it.ID] = it
+	} else {
+		delete(s.beingRouted, it.ID)
+	}
 }
 
 // queueMembers lists the logged-in agents a queue is active for, in ID order.
@@ -301,6 +337,7 @@ func (s *State) ApplyAt(now time.Time, cmd Command) ([]Effect, error) {
 	}
 	s.now = now
 	s.out = nil
+	clear(s.noRoom) // what the last decision found full may have room now
 	if err := cmd.apply(s); err != nil {
 		// Every command validates before it changes anything.
 		s.out = nil
@@ -324,11 +361,17 @@ func (s *State) agent(id int64) (*Agent, error) {
 
 // sortedInteractions returns the interactions in ID order, so that a scan
 // that emits effects does so deterministically.
-func (s *State) sortedInteractions() []*Interaction {
-	ids := slices.Sorted(maps.Keys(s.interactions))
+func (s *State) sortedInteractions() []*Interaction { return sortedByID(s.interactions) }
+
+// sortedBeingRouted is sortedInteractions for those being routed: enough
+// for a scan of offers.
+func (s *State) sortedBeingRouted() []*Interaction { return sortedByID(s.beingRouted) }
+
+func sortedByID(m map[int64]*Interaction) []*Interaction {
+	ids := slices.Sorted(maps.Keys(m))
 	out := make([]*Interaction, len(ids))
 	for i, id := range ids {
-		out[i] = s.interactions[id]
+		out[i] = m[id]
 	}
 	return out
 }

@@ -508,6 +508,24 @@ func TestMaxWait(t *testing.T) {
 	}
 }
 
+// A max wait set or shortened while interactions wait applies to them,
+// counted from the start of their wait.
+func TestMaxWaitChangedWhileWaitingAppliesToTheWaitingOnes(t *testing.T) {
+	q := queue(1, RingAll)
+	h := newHarness(t, q)
+	h.enqueue(1, 1)
+	h.expect("no max wait yet", h.advance(time.Minute))
+	q.MaxWait, q.MaxWaitAction = 3*time.Minute, CloseUnmanaged
+	h.do(UpsertQueue{Queue: q})
+	if at, ok := h.s.NextDeadline(); !ok || !at.Equal(t0.Add(3*time.Minute)) {
+		t.Fatalf("next deadline %v (%v), want the max wait 3 minutes after the enqueue", at, ok)
+	}
+	q.MaxWait = 2 * time.Minute
+	h.do(UpsertQueue{Queue: q})
+	h.expect("before the shortened max wait", h.advance(time.Minute-time.Second))
+	h.expect("at the shortened max wait", h.advance(time.Second), "unmanaged 1")
+}
+
 // Rule 10: close.
 func TestCloseWithdrawsOffersFreesCapacityAndDispatches(t *testing.T) {
 	h := newHarness(t, queue(1, RingAll))

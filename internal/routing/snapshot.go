@@ -85,6 +85,7 @@ func (s *State) Restore(snap Snapshot) error {
 		}
 		c := copyInteraction(&it)
 		n.interactions[c.ID] = &c
+		n.track(&c)
 		if c.Owner != 0 {
 			n.addLoad(c.Owner, c.Channel, 1, 0)
 		}
@@ -110,6 +111,7 @@ func (s *State) Restore(snap Snapshot) error {
 			return errorf(ErrInvalid, "snapshot: random source: %v", err)
 		}
 	}
+	n.rebuildSchedule()
 	*s = *n
 	return nil
 }

@@ -58,7 +58,7 @@ func (s *State) Owner(interactionID int64) (int64, bool) {
 // dispatch order.
 func (s *State) Waiting(queueID int64) []int64 {
 	var list []*Interaction
-	for _, it := range s.interactions {
+	for _, it := range s.beingRouted {
 		if it.Status == StatusWaiting && it.QueueID == queueID {
 			list = append(list, it)
 		}
@@ -133,11 +133,11 @@ type AgentOffer struct {
 }
 
 // Offers lists an agent's pending offers, by interaction ID. Desktops ask
-// for it on every request, so it sorts only the agent's offers, not every
-// interaction.
+// for it on every request, so it looks only at the interactions being
+// routed (offers live on no other) and sorts only the agent's offers.
 func (s *State) Offers(agentID int64) []AgentOffer {
 	var out []AgentOffer
-	for _, it := range s.interactions {
+	for _, it := range s.beingRouted {
 		o, ok := it.Offers[agentID]
 		if !ok {
 			continue
