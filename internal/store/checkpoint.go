@@ -29,6 +29,7 @@ type checkpointer struct {
 	commits atomic.Int64
 	wake    chan struct{}
 	stop    chan struct{}
+	stopped sync.Once
 	done    sync.WaitGroup
 	ran     atomic.Int64 // checkpoints run (tests watch it)
 }
@@ -67,9 +68,9 @@ func (c *checkpointer) run() {
 }
 
 // close stops the checkpointer (the database's Close then checkpoints the
-// whole WAL itself).
+// whole WAL itself); closing twice is harmless, as closing a database is.
 func (c *checkpointer) close() {
-	close(c.stop)
+	c.stopped.Do(func() { close(c.stop) })
 	c.done.Wait()
 }
 

@@ -68,3 +68,12 @@ func TestSQLiteCheckpointsTheWALBesideTheCommits(t *testing.T) {
 	}
 	waitFor("a checkpoint among small commits", func() bool { return db.CheckpointsRun() > before })
 }
+
+// A database may be closed twice (the application and its test both do).
+func TestClosingASQLiteDatabaseTwiceIsHarmless(t *testing.T) {
+	db := storetest.Open(t, store.SQLite, clock.NewFake(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close() // database/sql says it is closed already; no panic
+}

@@ -43,3 +43,20 @@ func (tx *Tx) ExecTx(ctx context.Context, q string, args ...any) error {
 	_, err := tx.exec(ctx, q, args...)
 	return err
 }
+
+// CachedStatements is how many statements SQLite's statement cache holds.
+func (db *DB) CachedStatements() int64 { return db.stmtCount.Load() }
+
+// QueryInt runs a query returning one integer, outside any transaction.
+func (db *DB) QueryInt(ctx context.Context, q string, args ...any) (int64, error) {
+	var n int64
+	err := db.queryRow(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+// QueryIntTx runs a query returning one integer in the transaction.
+func (tx *Tx) QueryIntTx(ctx context.Context, q string, args ...any) (int64, error) {
+	var n int64
+	err := tx.queryRow(ctx, q, args...).Scan(&n)
+	return n, err
+}
