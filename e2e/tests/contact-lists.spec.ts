@@ -2,20 +2,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD } from '../global-setup';
 import { Api, unique } from './api';
+import { signInAsAdmin } from './admin-helpers';
 
 // The Contact Manager's lists and CSV import in the admin console.
 
 test.use({ baseURL: process.env.E2E_BASE_URL });
-
-async function signInAsAdmin(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/admin\//);
-}
 
 /** Picks an option of a PrimeVue Select named by its label or aria-label. */
 async function choose(page: Page, control: import('@playwright/test').Locator, option: string) {
@@ -181,7 +173,7 @@ test('an admin imports a CSV: a progress bar, then the counts and the rejected r
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^import-\d+-rejected\.csv$/);
   const report = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
-  expect(report).toEqual(['line,reason', '3,fields.tier: is required', '1500,fields.birthday: must be a date (YYYY-MM-DD)']);
+  expect(report).toEqual(['line,reason', '3,Tier: is required', '1500,Birthday: must be a date (YYYY-MM-DD)']);
 
   // Leaving and coming back shows the import as it ended.
   const importUrl = page.url();

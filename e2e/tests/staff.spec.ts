@@ -2,8 +2,8 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD } from '../global-setup';
 import { Api, unique } from './api';
+import { signInAsAdmin } from './admin-helpers';
 
 test.use({ baseURL: process.env.E2E_BASE_URL });
 
@@ -13,19 +13,11 @@ const PNG = Buffer.from(
   'base64',
 );
 
-async function signInAsAdmin(page: import('@playwright/test').Page) {
-  await page.goto('/login');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/admin\/agents/);
-}
-
 test('an admin creates an agent, edits him, uploads his avatar, adds him to a team, deletes and restores him, and exports CSV', async ({ page }) => {
   const api = await Api.admin();
   const team = await api.call('POST', '/teams', { name: unique('Team') });
   const username = unique('new.agent');
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, /\/admin\/agents/);
 
   // Create.
   await page.getByRole('button', { name: 'New agent' }).click();

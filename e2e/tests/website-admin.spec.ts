@@ -1,17 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
-import { ADMIN_PASSWORD } from '../global-setup';
+import { expect, test } from '@playwright/test';
 import { Api, unique } from './api';
 import { chatSite, Customer, CustomerSite } from './chat-helpers';
+import { signInAsAdmin } from './admin-helpers';
 
 test.use({ baseURL: process.env.E2E_BASE_URL });
-
-async function signInAsAdmin(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/admin\//);
-}
 
 test("an admin turns on a website's contact-manager trigger, and a message from an unknown visitor creates a contact in its list", async ({ page, browser }) => {
   const api = await Api.admin();

@@ -1,18 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ADMIN_PASSWORD } from '../global-setup';
 import { Api, unique } from './api';
+import { signInAsAdmin } from './admin-helpers';
 
 test.use({ baseURL: process.env.E2E_BASE_URL });
-
-async function signInAsAdmin(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/admin\//);
-}
 
 /** A business number no other test's account has (they must be unique). */
 function businessNumber() {
