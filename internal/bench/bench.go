@@ -10,6 +10,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -38,6 +39,8 @@ var Scenarios = []string{"chat-steady", "ws-scale", "contacts"}
 type Options struct {
 	Scenarios []string
 	DBs       []string // sqlite (temporary), sqlite:PATH, postgres://…, testpg (throwaway cluster)
+	// PGSharedBuffers is the testpg cluster's shared_buffers.
+	PGSharedBuffers string
 
 	URL           string // target this running server instead of starting one
 	AdminUser     string
@@ -129,6 +132,7 @@ Flags:
 	var scenarios, dbs string
 	fs.StringVar(&scenarios, "scenario", "chat-steady", "scenarios to run, comma-separated: "+strings.Join(Scenarios, ", "))
 	fs.StringVar(&dbs, "db", "sqlite", "databases to run on, comma-separated: sqlite (a temporary file), sqlite:PATH, a postgres:// URL, or testpg (a throwaway PostgreSQL cluster from the machine's binaries)")
+	fs.StringVar(&o.PGSharedBuffers, "pg-shared-buffers", "2GB", "with --db testpg: the cluster's shared_buffers, as a server dedicated to the database would have (a 1,000,000-contact database is about 1.8 GB)")
 	fs.StringVar(&o.URL, "url", "", "drive this running server (http://host:port) instead of starting one; needs --admin-password")
 	fs.StringVar(&o.AdminUser, "admin-user", "admin", "with --url: the admin's username")
 	fs.StringVar(&o.AdminPassword, "admin-password", os.Getenv("SWITCHBOARD_ADMIN_PASSWORD"), "with --url: the admin's password (default SWITCHBOARD_ADMIN_PASSWORD)")
@@ -495,14 +499,14 @@ func startTarget(ctx context.Context, o Options, db string, hc *http.Client, rep
 	case db == "testpg":
 		rep.Database = "postgresql"
 		fmt.Fprintln(o.Out, "  starting a throwaway PostgreSQL cluster")
-		c, err := testpg.Start()
+		c, err := testpg.StartWith(testpg.Options{SharedBuffers: o.PGSharedBuffers})
 		if err != nil {
 			return nil, "", nil, err
 		}
 		stops = append(stops, c.Stop)
 		url = c.URL("postgres")
 		rep.DBNote = "a throwaway PostgreSQL cluster (internal/testpg) on the same machine: fsync, synchronous_commit " +
-			"and full_page_writes off, shared_buffers 128MB; its CPU counts as other load"
+			"and full_page_writes off, shared_buffers " + cmp.Or(o.PGSharedBuffers, "128MB") + "; its CPU counts as other load"
 	default:
 		rep.Database = "postgresql"
 		rep.DBNote = "PostgreSQL at the given URL"

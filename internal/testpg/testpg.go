@@ -35,6 +35,7 @@
 package testpg
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -98,6 +99,8 @@ type Cluster struct {
 	// means the current user. Set when the tests run as root, because
 	// PostgreSQL refuses to run as root.
 	cred *syscall.Credential
+	// sharedBuffers is the server's shared_buffers (Options).
+	sharedBuffers string
 
 	stopOnce sync.Once
 	stopErr  error
@@ -115,7 +118,18 @@ type Cluster struct {
 //
 // Errors (including "PostgreSQL is not installed") are meant to fail the
 // calling tests, not to skip them.
-func Start() (*Cluster, error) {
+func Start() (*Cluster, error) { return StartWith(Options{}) }
+
+// Options change how a started cluster runs.
+type Options struct {
+	// SharedBuffers is PostgreSQL's shared_buffers ("1GB"); "" is 128MB,
+	// enough for the tests' small databases. The bench gives its cluster
+	// what a dedicated database server would (see internal/bench).
+	SharedBuffers string
+}
+
+// StartWith is Start with options (ignored for an external server).
+func StartWith(o Options) (*Cluster, error) {
 	if raw := os.Getenv(EnvURL); raw != "" {
 		return external(raw)
 	}
@@ -155,11 +169,12 @@ func Start() (*Cluster, error) {
 		return nil, fmt.Errorf("testpg: create cluster directory: %w", err)
 	}
 	c := &Cluster{
-		binDir:  binDir,
-		dir:     dir,
-		dataDir: filepath.Join(dir, "data"),
-		logFile: filepath.Join(dir, "server.log"),
-		cred:    cred,
+		binDir:        binDir,
+		dir:           dir,
+		dataDir:       filepath.Join(dir, "data"),
+		logFile:       filepath.Join(dir, "server.log"),
+		cred:          cred,
+		sharedBuffers: cmp.Or(o.SharedBuffers, "128MB"),
 	}
 	if err := c.prepare(); err != nil {
 		_ = os.RemoveAll(dir)
@@ -258,7 +273,7 @@ func (c *Cluster) start(port int) (retry bool, err error) {
 		"-c", "full_page_writes=off",
 		// Parallel tests each hold connections.
 		"-c", "max_connections=200",
-		"-c", "shared_buffers=128MB",
+		"-c", "shared_buffers=" + c.sharedBuffers,
 	}, " ")
 
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout+30*time.Second)
