@@ -3,13 +3,16 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/clock"
 	"github.com/switchboard-cc/switchboard/internal/contacts"
 	"github.com/switchboard-cc/switchboard/internal/store"
+	"github.com/switchboard-cc/switchboard/internal/store/storetest"
 )
 
 // New contacts enter SQLite's full-text index by the statements that
@@ -121,4 +124,31 @@ func mustFind(t *testing.T, db *store.DB, q, firstName string) int64 {
 		t.Fatalf("%q finds %v", q, page.Items)
 	}
 	return page.Items[0].ID
+}
+
+// On PostgreSQL an import ends with its new contacts moved out of the
+// full-text index's pending list, which every search would read through.
+func TestAFinishedImportLeavesNothingInTheSearchIndexPendingList(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.Postgres, clock.NewFake(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)))
+	list := mustList(t, db, "Customers")
+	im, err := db.CreateImport(ctx, list, 0, "new.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []contacts.ImportRow
+	for i := range 300 {
+		rows = append(rows, contacts.ImportRow{Line: i + 2, Contact: &contacts.Contact{ListID: list,
+			FirstName: fmt.Sprintf("Nome%d", i), LastName: "Rossi", Company: fmt.Sprintf("Ditta %d", i)}})
+	}
+	if err := db.ImportBatch(ctx, im.ID, list, rows, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ImportFinished(ctx, im.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	cleaned, err := db.QueryInt(ctx, `SELECT gin_clean_pending_list('contacts_search'::regclass)`)
+	if err != nil || cleaned != 0 {
+		t.Fatalf("%d pending pages were left after the import (%v)", cleaned, err)
+	}
 }
