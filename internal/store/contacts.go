@@ -46,68 +46,48 @@ func contactByID(ctx context.Context, q querier, id int64) (*contacts.Contact, e
 }
 
 // completeContacts adds the tags, custom values and identities of a page
-// of contacts, one query each for the whole page.
+// of contacts: one query for the whole page (one round trip, and one
+// statement text whatever the page's size, so prepared once).
 func completeContacts(ctx context.Context, q querier, list []*contacts.Contact) error {
 	if len(list) == 0 {
 		return nil
 	}
 	byID := make(map[int64]*contacts.Contact, len(list))
-	ids := make([]any, 0, len(list))
+	ids := make([]int64, 0, len(list))
 	for _, c := range list {
 		byID[c.ID] = c
 		ids = append(ids, c.ID)
 	}
-	in := "(" + placeholders(len(ids)) + ")"
-	rows, err := q.query(ctx, `SELECT ct.contact_id, t.id, t.name, t.colour FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
-		WHERE ct.contact_id IN `+in+` ORDER BY lower(t.name), t.id`, ids...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var t contacts.TagRef
-		if err := rows.Scan(&id, &t.ID, &t.Name, &t.Colour); err != nil {
-			rows.Close()
-			return err
-		}
-		byID[id].Tags = append(byID[id].Tags, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = q.query(ctx, `SELECT v.contact_id, f.key, f.type, v.value FROM contact_values v
-		JOIN list_fields f ON f.id = v.field_id WHERE v.contact_id IN `+in, ids...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var f contacts.Field
-		var v string
-		if err := rows.Scan(&id, &f.Key, &f.Type, &v); err != nil {
-			rows.Close()
-			return err
-		}
-		byID[id].Fields[f.Key] = f.Value(v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = q.query(ctx, `SELECT contact_id, kind, value FROM contact_identities WHERE contact_id IN `+in+
-		` ORDER BY contact_id, kind, value`, ids...)
+	in, arg := q.oneOf("contact_id", ids)
+	// Each part's rows are (part, contact, number, three texts, order):
+	// tags (id, name, colour) in name order, custom values (key, type,
+	// value), identities (kind, value) in kind and value order.
+	rows, err := q.query(ctx, `SELECT 1, ct.contact_id, t.id, t.name, t.colour, '', lower(t.name) FROM contact_tags ct
+			JOIN tags t ON t.id = ct.tag_id WHERE ct.`+in+`
+		UNION ALL SELECT 2, v.contact_id, 0, f.key, f.type, v.value, '' FROM contact_values v
+			JOIN list_fields f ON f.id = v.field_id WHERE v.`+in+`
+		UNION ALL SELECT 3, contact_id, 0, kind, value, '', kind FROM contact_identities WHERE `+in+`
+		ORDER BY 1, 2, 7, 3, 5`, arg, arg, arg)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id int64
-		var x contacts.Identity
-		if err := rows.Scan(&id, &x.Kind, &x.Value); err != nil {
+		var part, id, number int64
+		var a, b, c, order string
+		if err := rows.Scan(&part, &id, &number, &a, &b, &c, &order); err != nil {
 			return err
 		}
-		byID[id].Identities = append(byID[id].Identities, x)
+		contact := byID[id]
+		switch part {
+		case 1:
+			contact.Tags = append(contact.Tags, contacts.TagRef{ID: number, Name: a, Colour: b})
+		case 2:
+			field := contacts.Field{Key: a, Type: b}
+			contact.Fields[a] = field.Value(c)
+		case 3:
+			contact.Identities = append(contact.Identities, contacts.Identity{Kind: a, Value: b})
+		}
 	}
 	return rows.Err()
 }

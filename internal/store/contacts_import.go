@@ -379,6 +379,8 @@ func (db *DB) oneOf(col string, values any) (string, any) {
 	return col + " IN (SELECT value FROM json_each(?))", string(b)
 }
 
+func (tx *Tx) oneOf(col string, values any) (string, any) { return tx.db.oneOf(col, values) }
+
 // collectExisting adds the contacts of the list a lookup finds; the
 // oldest contact wins a number or an address.
 func (tx *Tx) collectExisting(ctx context.Context, d *dedup, listID int64, q string, args []any) error {

@@ -251,6 +251,7 @@ func (db *DB) AgentLists(ctx context.Context, agentID int64) (map[int64]contacts
 type querier interface {
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+	oneOf(col string, values any) (string, any)
 }
 
 func int64Args(ids []int64) []any {
