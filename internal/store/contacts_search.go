@@ -42,6 +42,9 @@ type ContactFilter struct {
 	// as a start), tsWhole the same with every word whole; worked out
 	// before the search so the planner sees them (see SearchContacts).
 	tsquery, tsWhole string
+	// newest is one past the newest contact's id, read with tsquery (one
+	// round trip): where newestInWindows's first window ends.
+	newest int64
 	// words narrows the full-text source to one tier of a quick search
 	// (see wordTier).
 	words wordTier
@@ -70,8 +73,9 @@ func (db *DB) SearchContacts(ctx context.Context, f ContactFilter) (*ContactPage
 		// The planner must see the query to weigh it: a rare name is best
 		// found through the index, a common one by walking the newest
 		// contacts; a query it cannot see is neither.
-		if err := db.queryRow(ctx, `SELECT `+pgTSQuery+`::text, `+pgTSWhole+`::text`,
-			f.Query, f.Query, f.Query).Scan(&f.tsquery, &f.tsWhole); err != nil {
+		if err := db.queryRow(ctx, `SELECT `+pgTSQuery+`::text, `+pgTSWhole+`::text,
+			(SELECT coalesce(max(id), 0) + 1 FROM contacts)`,
+			f.Query, f.Query, f.Query).Scan(&f.tsquery, &f.tsWhole, &f.newest); err != nil {
 			return nil, err
 		}
 	}
@@ -225,15 +229,13 @@ const firstWindow int64 = 20_000
 // window either plan is bounded.
 func (db *DB) newestInWindows(ctx context.Context, f ContactFilter) (*ContactPage, error) {
 	limit := cmp.Or(f.Limit, 50)
-	top := int64(0) // the window's upper end (exclusive); the cursor's id, or past the newest
+	top := f.newest // the window's upper end (exclusive); past the newest, or the cursor's id
 	if f.Cursor != "" {
 		keys, err := decodeCursor(f.Cursor, contactSorts["created"], "created", true)
 		if err != nil {
 			return nil, err
 		}
 		top = keys[0].(int64)
-	} else if err := db.queryRow(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&top); err != nil {
-		return nil, err
 	}
 	page := &ContactPage{Items: []*contacts.Contact{}}
 	for span := cmp.Or(db.searchWindow, firstWindow); ; span = math.MaxInt64 {
