@@ -23,7 +23,7 @@ type Store interface {
 	PrincipalsByEmail(ctx context.Context, email string) ([]*Principal, error)
 	RecordLoginFailure(ctx context.Context, id int64, lockAfter int, ip string) (bool, error)
 	CreateSession(ctx context.Context, s Session) (*Session, error)
-	SessionByTokenHash(ctx context.Context, hash string, now time.Time) (*Session, error)
+	SessionByTokenHash(ctx context.Context, hash string, now time.Time, settingKey string, setting any) (*Session, *Principal, error)
 	TouchSession(ctx context.Context, id int64, seen, expires time.Time) error
 	DeleteSession(ctx context.Context, id, principalID int64) error
 	DeletePrincipalSessions(ctx context.Context, principalID, actor int64) error
@@ -207,14 +207,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*SessionInfo,
 		return nil, apperr.New(apperr.Unauthorized, "auth.required")
 	}
 	now := s.clock.Now()
-	sess, err := s.store.SessionByTokenHash(ctx, HashToken(token), now)
+	// The session, its principal and the security settings in one round
+	// trip: every request of every desktop asks.
+	sec := DefaultSecuritySettings()
+	sess, p, err := s.store.SessionByTokenHash(ctx, HashToken(token), now, SecuritySettingsKey, &sec)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, apperr.New(apperr.Unauthorized, "auth.required")
 	}
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.store.Principal(ctx, sess.PrincipalID)
 	if err != nil {
 		return nil, err
 	}
@@ -227,10 +226,6 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*SessionInfo,
 		if err := s.store.TouchSession(ctx, sess.ID, now, sess.ExpiresAt); err != nil {
 			return nil, err
 		}
-	}
-	sec, err := s.Security(ctx)
-	if err != nil {
-		return nil, err
 	}
 	return s.describe(p, sess, sec), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
@@ -16,6 +17,29 @@ const principalColumns = `id, kind, username, full_name, email, password_hash, p
 	created_at, updated_at`
 
 type rowScanner interface{ Scan(dest ...any) error }
+
+// principalColumnsOf is principalColumns of the table named alias.
+func principalColumnsOf(alias string) string {
+	cols := strings.Split(principalColumns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// leadingScanner scans its row's first columns into lead, the rest into
+// what Scan is given: a scanner of one table's columns (scanPrincipal)
+// reading a row that begins with another's.
+type leadingScanner struct {
+	row  rowScanner
+	lead []any
+}
+
+func leading(row rowScanner, lead ...any) rowScanner { return leadingScanner{row, lead} }
+
+func (l leadingScanner) Scan(dest ...any) error {
+	return l.row.Scan(append(l.lead[:len(l.lead):len(l.lead)], dest...)...)
+}
 
 // queryAll runs a query and scans each of its rows with scan.
 func queryAll[T any](ctx context.Context, db *DB, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {

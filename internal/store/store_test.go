@@ -205,10 +205,12 @@ func TestSessionsExpireAndEndEverywhere(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if s, err := db.SessionByTokenHash(ctx, "h1", t0.Add(59*time.Minute)); err != nil || s.PrincipalID != p.ID {
-			t.Fatalf("live session: %v %v", s, err)
+		sec := auth.DefaultSecuritySettings()
+		if s, who, err := db.SessionByTokenHash(ctx, "h1", t0.Add(59*time.Minute), auth.SecuritySettingsKey, &sec); err != nil ||
+			s.PrincipalID != p.ID || who.ID != p.ID || who.Username != "sofia" {
+			t.Fatalf("live session: %v %v %v", s, who, err)
 		}
-		if _, err := db.SessionByTokenHash(ctx, "h1", t0.Add(time.Hour)); !apperr.Is(err, apperr.NotFound) {
+		if _, _, err := db.SessionByTokenHash(ctx, "h1", t0.Add(time.Hour), auth.SecuritySettingsKey, &sec); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("expired session found: %v", err)
 		}
 		got, _ := db.Principal(ctx, p.ID)
@@ -218,7 +220,7 @@ func TestSessionsExpireAndEndEverywhere(t *testing.T) {
 		if err := db.DeletePrincipalSessions(ctx, p.ID, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SessionByTokenHash(ctx, "h2", t0); !apperr.Is(err, apperr.NotFound) {
+		if _, _, err := db.SessionByTokenHash(ctx, "h2", t0, auth.SecuritySettingsKey, &sec); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("session survived logout everywhere: %v", err)
 		}
 	})
