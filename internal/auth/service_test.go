@@ -82,6 +82,39 @@ func TestLoginOpensSessionThatAuthenticates(t *testing.T) {
 	wantCode(t, err, apperr.Unauthorized)
 }
 
+// A request's session is read with the security settings of the moment:
+// a shorter password age set while the agent is signed in applies to his
+// next request.
+func TestAuthenticateAppliesTheSecuritySettingsStoredNow(t *testing.T) {
+	f := newFixture(t)
+	f.account(t, "mario", "", false)
+	_, token, err := f.login("mario", goodPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	info, err := f.svc.Authenticate(ctx, token)
+	if err != nil || *info.PasswordExpiresInDays != 90 {
+		t.Fatalf("default settings: %+v %v", info, err)
+	}
+	set := auth.DefaultSecuritySettings()
+	set.PasswordMaxAgeDays = 10
+	if err := f.db.PutSetting(ctx, auth.SecuritySettingsKey, set, 0); err != nil {
+		t.Fatal(err)
+	}
+	info, err = f.svc.Authenticate(ctx, token)
+	if err != nil || *info.PasswordExpiresInDays != 10 || !info.PasswordExpiryWarning {
+		t.Fatalf("stored settings: %+v %v", info, err)
+	}
+	set.Enabled = false
+	if err := f.db.PutSetting(ctx, auth.SecuritySettingsKey, set, 0); err != nil {
+		t.Fatal(err)
+	}
+	if info, err = f.svc.Authenticate(ctx, token); err != nil || info.PasswordExpiresInDays != nil {
+		t.Fatalf("suite off: %+v %v", info, err)
+	}
+}
+
 func TestWrongCredentialsAreUnauthorizedAlike(t *testing.T) {
 	f := newFixture(t)
 	f.account(t, "mario", "", false)
