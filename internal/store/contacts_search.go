@@ -654,9 +654,9 @@ func ownIndex(c contacts.Condition) bool {
 
 // standardEqualsSQL is "a contact's own field equals c.Value", written so
 // an index finds the contacts instead of a walk of the lists searched: a
-// number or an address by its (partial) index, a name or a company by the
-// full-text index (the contacts with every word of the value, then the
-// whole value compared).
+// number or an address by its (partial) index, a last name on PostgreSQL
+// by its own, other names and a company by the full-text index (the
+// contacts with every word of the value, then the whole value compared).
 func (db *DB) standardEqualsSQL(c contacts.Condition) (string, []any) {
 	col := "c." + c.Field
 	switch {
@@ -664,6 +664,9 @@ func (db *DB) standardEqualsSQL(c contacts.Condition) (string, []any) {
 		// The partial indexes hold only contacts with a value: the
 		// condition must say so for the planner to use them.
 		return col + " <> '' AND " + col + " = ?", []any{c.Value}
+	case db.dialect == Postgres && c.Field == "last_name":
+		// Its own index, in name order (migration 00017).
+		return "lower(" + col + ") = lower(?)", []any{c.Value}
 	case db.dialect == Postgres:
 		return "c.search_vector @@ plainto_tsquery('simple', ?) AND lower(" + col + ") = lower(?)", []any{c.Value, c.Value}
 	}
