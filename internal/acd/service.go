@@ -481,9 +481,13 @@ type QueueView struct {
 	QueueID       int64   `json:"queue_id"`
 	Waiting       []int64 `json:"waiting"`
 	EstimatedWait float64 `json:"estimated_wait_seconds"`
+	// LongestWaitingSince is when the longest wait now in the queue began
+	// (nil: none waits): the supervisor's "longest wait" counts from it.
+	LongestWaitingSince *time.Time `json:"longest_waiting_since"`
 }
 
-// Queue returns a queue's waiting interactions and estimated wait.
+// Queue returns a queue's waiting interactions, estimated wait and longest
+// wait.
 func (e *Engine) Queue(queueID int64) QueueView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -491,7 +495,12 @@ func (e *Engine) Queue(queueID int64) QueueView {
 	if w == nil {
 		w = []int64{}
 	}
-	return QueueView{QueueID: queueID, Waiting: w, EstimatedWait: e.state.EstimatedWait(queueID).Seconds()}
+	view := QueueView{QueueID: queueID, Waiting: w, EstimatedWait: e.state.EstimatedWait(queueID).Seconds()}
+	if since, ok := e.state.LongestWaitingSince(queueID); ok {
+		since = since.UTC()
+		view.LongestWaitingSince = &since
+	}
+	return view
 }
 
 // Position returns a waiting interaction's place in its queue (1 = next)

@@ -335,6 +335,40 @@ func TestSupervisorAddsAnAgentToAQueueAtRunTime(t *testing.T) {
 	}
 }
 
+// The supervisor's queues say since when the longest wait in each began:
+// the oldest waiting interaction's, none when nothing waits, a newer one's
+// once the oldest is taken.
+func TestRealtimeQueuesTellTheLongestWait(t *testing.T) {
+	rs := newRoutingSite(t)
+	longest := func() any {
+		t.Helper()
+		for _, x := range rs.admin.Do("GET", "/api/v1/realtime/queues", nil).Expect(t, 200).Map(t)["items"].([]any) {
+			if q := x.(map[string]any); idOf(q) == idOf(rs.queue) {
+				return q["live"].(map[string]any)["longest_waiting_since"]
+			}
+		}
+		t.Fatal("queue not in the realtime view")
+		return nil
+	}
+	if got := longest(); got != nil {
+		t.Fatalf("nothing waits, longest since %v", got)
+	}
+	first := rs.site.Clock.Now().UTC()
+	id := rs.newInteraction(t, rs.queue["id"])
+	rs.site.Clock.Advance(90 * time.Second)
+	second := rs.site.Clock.Now().UTC()
+	rs.newInteraction(t, rs.queue["id"])
+	rs.site.Clock.Advance(30 * time.Second)
+	if got := longest(); got != first.Format(time.RFC3339Nano) {
+		t.Fatalf("longest since %v, want the first's %v", got, first)
+	}
+	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)
+	rs.mario.Do("POST", "/api/v1/interactions/"+id+"/accept", nil).Expect(t, 200)
+	if got := longest(); got != second.Format(time.RFC3339Nano) {
+		t.Fatalf("after the first is taken, longest since %v, want the second's %v", got, second)
+	}
+}
+
 func TestRoutingRefusalsAreClearAndLeaveNothingHalfDone(t *testing.T) {
 	rs := newRoutingSite(t)
 	rs.mario.Do("POST", "/api/v1/me/login", map[string]any{}).Expect(t, 200)

@@ -71,6 +71,19 @@ func (s *State) Waiting(queueID int64) []int64 {
 	return ids
 }
 
+// LongestWaitingSince is when the longest current wait in a queue began
+// (an interaction's WaitingSince: a requeued one waits anew); false when
+// nothing waits there.
+func (s *State) LongestWaitingSince(queueID int64) (time.Time, bool) {
+	var since time.Time
+	for _, it := range s.beingRouted {
+		if it.Status == StatusWaiting && it.QueueID == queueID && (since.IsZero() || it.WaitingSince.Before(since)) {
+			since = it.WaitingSince
+		}
+	}
+	return since, !since.IsZero()
+}
+
 // Position is a waiting interaction's place in its queue, 1 for the next
 // to be served; false when it is not waiting.
 func (s *State) Position(interactionID int64) (int, bool) {

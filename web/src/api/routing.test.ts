@@ -81,4 +81,22 @@ describe('routing endpoints', () => {
       ['POST', '/api/v1/agents/4/logout', null],
     ])
   })
+
+  it("reads the live queues with their longest wait, null where the server leaves it out", async () => {
+    fetchMock.mockImplementation(
+      async () =>
+        new Response(
+          JSON.stringify({
+            items: [
+              { id: 1, name: 'Sales', live: { queue_id: 1, waiting: [7], estimated_wait_seconds: 30, longest_waiting_since: '2026-11-21T09:00:00Z' } },
+              { id: 2, name: 'Support', live: { queue_id: 2, waiting: null, estimated_wait_seconds: 0 } },
+            ],
+          }),
+          { status: 200 },
+        ),
+    )
+    const [sales, support] = await realtimeApi.queues()
+    expect(sales.live).toEqual({ queue_id: 1, waiting: [7], estimated_wait_seconds: 30, longest_waiting_since: '2026-11-21T09:00:00Z' })
+    expect(support.live).toEqual({ queue_id: 2, waiting: [], estimated_wait_seconds: 0, longest_waiting_since: null })
+  })
 })

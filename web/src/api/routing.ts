@@ -119,7 +119,12 @@ export const realtimeApi = {
     api.get<Items<LiveQueue>>('/realtime/queues').then((r) =>
       (r.items ?? []).map((q) => normalizeQueue({
         ...q,
-        live: { queue_id: q.live?.queue_id ?? q.id, estimated_wait_seconds: q.live?.estimated_wait_seconds ?? 0, waiting: q.live?.waiting ?? [] },
+        live: {
+          queue_id: q.live?.queue_id ?? q.id,
+          estimated_wait_seconds: q.live?.estimated_wait_seconds ?? 0,
+          waiting: q.live?.waiting ?? [],
+          longest_waiting_since: q.live?.longest_waiting_since ?? null,
+        },
       })),
     ),
   pause: (agentId: number, reasonId: number | null) => api.post<Presence>(`/agents/${agentId}/pause`, { reason_id: reasonId }),

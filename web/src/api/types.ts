@@ -578,6 +578,8 @@ export interface QueueLive {
   queue_id: number
   waiting: number[]
   estimated_wait_seconds: number
+  /** When the longest wait now in the queue began (server time); null: none waits. */
+  longest_waiting_since: string | null
 }
 
 export interface LiveQueue extends QueueSettings {
