@@ -17,7 +17,7 @@ import (
 // the WAL would only grow.
 func TestSQLiteCheckpointsTheWALBesideTheCommits(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite, clock.NewFake(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)))
+	db := storetest.Open(t, store.SQLite, clock.NewFake(t0))
 	if err := db.Exec(ctx, `CREATE TABLE bulk (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestSQLiteCheckpointsTheWALBesideTheCommits(t *testing.T) {
 
 // A database may be closed twice (the application and its test both do).
 func TestClosingASQLiteDatabaseTwiceIsHarmless(t *testing.T) {
-	db := storetest.Open(t, store.SQLite, clock.NewFake(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)))
+	db := storetest.Open(t, store.SQLite, clock.NewFake(t0))
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}

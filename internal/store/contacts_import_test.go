@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/apperr"
 	"github.com/switchboard-cc/switchboard/internal/clock"
@@ -130,7 +129,7 @@ func mustFind(t *testing.T, db *store.DB, q, firstName string) int64 {
 // full-text index's pending list, which every search would read through.
 func TestAFinishedImportLeavesNothingInTheSearchIndexPendingList(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t, store.Postgres, clock.NewFake(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)))
+	db := storetest.Open(t, store.Postgres, clock.NewFake(t0))
 	list := mustList(t, db, "Customers")
 	im, err := db.CreateImport(ctx, list, 0, "new.csv")
 	if err != nil {

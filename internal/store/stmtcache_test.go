@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/switchboard-cc/switchboard/internal/clock"
 	"github.com/switchboard-cc/switchboard/internal/store"
@@ -16,7 +15,7 @@ import (
 // query still runs, compiled at the call.
 func TestSQLiteReusesPreparedStatementsAndStaysCorrect(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite, clock.NewFake(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)))
+	db := storetest.Open(t, store.SQLite, clock.NewFake(t0))
 	if err := db.Exec(ctx, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
