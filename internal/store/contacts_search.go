@@ -386,8 +386,11 @@ func (db *DB) contactFilters(f ContactFilter, sort listSort, keyArgs []any, idCo
 		list := "c.list_id"
 		if db.dialect == SQLite && slices.ContainsFunc(f.Conditions, ownIndex) {
 			// SQLite (no statistics) takes "list_id = ?" for as narrow as
-			// the number's index and walks the whole list in name order;
-			// the unary + leaves it the number's index.
+			// the condition's index and walks the list in name order until
+			// the page is full (at 1,000,000 contacts, a rare last name read
+			// them all: 100 ms, against 0.1 ms from the full-text index; a
+			// common one with a recent date up to 200 ms, against 27); the
+			// unary + leaves it the condition's index.
 			list = "+c.list_id"
 		}
 		if len(f.ListIDs) == 0 {
@@ -646,10 +649,20 @@ func (db *DB) conditionSQL(c contacts.Condition, fieldIDs []int64) (string, []an
 }
 
 // ownIndex reports whether a condition finds its few contacts through an
-// index of its own: a phone number, a mobile or an email that equals a
-// value.
+// index of its own (see standardEqualsSQL): a phone number, a mobile or an
+// email that equals a value, or a name or a company that does, through the
+// full-text index (when the value has a word for it).
 func ownIndex(c contacts.Condition) bool {
-	return c.Standard && c.Op == contacts.OpEquals && (c.Field == "phone" || c.Field == "mobile" || c.Field == "email")
+	if !c.Standard || c.Op != contacts.OpEquals {
+		return false
+	}
+	switch c.Field {
+	case "phone", "mobile", "email":
+		return true
+	case "first_name", "last_name", "company":
+		return len(searchTerms(c.Value)) > 0
+	}
+	return false
 }
 
 // standardEqualsSQL is "a contact's own field equals c.Value", written so

@@ -9,7 +9,25 @@ func (db *DB) ListQueryPlan(ctx context.Context, f InteractionFilter) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, "EXPLAIN QUERY PLAN "+lq.sql, lq.args...)
+	return db.queryPlan(ctx, lq.sql, lq.args)
+}
+
+// ContactQueryPlan is SQLite's plan for a page of contacts (one query:
+// not a PostgreSQL quick search).
+func (db *DB) ContactQueryPlan(ctx context.Context, f ContactFilter) ([]string, error) {
+	var err error
+	if f.fieldIDs, err = db.conditionFields(ctx, f); err != nil {
+		return nil, err
+	}
+	q, args, _, _, _, err := db.contactQuery(f)
+	if err != nil {
+		return nil, err
+	}
+	return db.queryPlan(ctx, q, args)
+}
+
+func (db *DB) queryPlan(ctx context.Context, q string, args []any) ([]string, error) {
+	rows, err := db.query(ctx, "EXPLAIN QUERY PLAN "+q, args...)
 	if err != nil {
 		return nil, err
 	}
