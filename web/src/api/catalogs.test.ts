@@ -1,19 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from './api'
+import { describe, expect, it } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import { cannedAnswersApi, subStatusesApi, tagsApi } from './catalogs'
 
 describe('catalog endpoints', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
-
-  beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf-1' })
-  })
-
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
-  })
+  const { fetchMock } = useFetchMock('csrf-1')
 
   it('searches canned answers with q, and sends no q for a blank search', async () => {
     fetchMock.mockImplementation(async () => new Response('{"items":[{"id":1,"title":"Hi","body":null,"account_id":null}]}', { status: 200 }))

@@ -1,20 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from './api'
+import { describe, expect, it } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import { accountsApi, websitesApi } from './channels'
 import { cannedAnswersApi, dispositionsApi } from './catalogs'
 
 describe('website and account endpoints', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
-
-  beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf-1' })
-  })
-
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
-  })
+  const { fetchMock } = useFetchMock('csrf-1')
 
   it('puts back what the server left out of a website', async () => {
     fetchMock.mockImplementation(

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from './api'
+import { describe, expect, it } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import { contactListsApi, listAgentsApi, listFieldsApi, reorderFields, suggestFieldKey, type ListField } from './contactLists'
 import { contactImportsApi, importForm } from './contactImports'
 
@@ -37,17 +37,7 @@ describe('list fields', () => {
 })
 
 describe('list endpoints', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
-  const calls = () => fetchMock.mock.calls.map(([url, init]) => [init.method, url, init.body ?? null])
-
-  beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf' })
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
-  })
+  const { fetchMock, calls } = useFetchMock()
 
   it('sends fields, agents access and deletes to the list paths, and orders the fields it gets', async () => {
     fetchMock.mockImplementation(async (url) =>

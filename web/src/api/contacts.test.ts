@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from './api'
+import { describe, expect, it } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import {
   contactJourney,
   contactLists,
@@ -16,22 +16,12 @@ import {
 } from './contacts'
 
 describe('contacts endpoints', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
+  const { fetchMock } = useFetchMock('csrf-1')
   const answer = (body: string | null, status = 200) => fetchMock.mockImplementation(async () => new Response(body, { status }))
   const call = (n: number) => {
     const [url, init] = fetchMock.mock.calls[n]!
     return { url, method: init.method, body: init.body ? JSON.parse(String(init.body)) : undefined }
   }
-
-  beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf-1' })
-  })
-
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
-  })
 
   it('searches with the quick search, lists, tags, conditions and the cursor as the API names them', async () => {
     answer('{"items":[{"id":7,"list_id":1,"first_name":"Anna","tags":null,"fields":null,"identities":null}],"next_cursor":"c2"}')

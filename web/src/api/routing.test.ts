@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from './api'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import type { Desk } from './types'
 import { deskApi, interactionsApi, normalizeDesk, queueSettingsApi, realtimeApi } from './routing'
 
@@ -23,17 +23,10 @@ describe('routing answers', () => {
 })
 
 describe('routing endpoints', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
-  const calls = () => fetchMock.mock.calls.map(([url, init]) => [init.method, url, init.body ?? null])
+  const { fetchMock, calls } = useFetchMock()
 
   beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf' })
     fetchMock.mockImplementation(async () => new Response('{"id":1,"routing":{},"members":null}', { status: 200 }))
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
   })
 
   it('logs in with a profile, or null for Personal; pauses with a reason, or null for the default pause', async () => {

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from './api'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import { agentsApi, exportCsvUrl, teamsApi } from './staff'
 
 describe('CSV export link', () => {
@@ -11,17 +11,10 @@ describe('CSV export link', () => {
 })
 
 describe('staff endpoints', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
+  const { fetchMock } = useFetchMock('csrf-1')
 
   beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf-1' })
     fetchMock.mockImplementation(async () => new Response('{"id":3}', { status: 200 }))
-  })
-
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
   })
 
   it('changes an agent with PATCH, only the fields given', async () => {

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from '../api/api'
+import { describe, expect, it, vi } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import type { ContactList } from '../api/contactLists'
 import { deleteContactList } from './deleteList'
 
@@ -9,17 +9,8 @@ const detail = (count: number) => json(200, { ...list, contact_count: count })
 const deleted = () => new Response(null, { status: 204 })
 
 describe('deleting a contact list', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
+  const { fetchMock } = useFetchMock()
   const calls = () => fetchMock.mock.calls.map(([url, init]) => `${init.method} ${url}`)
-
-  beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf' })
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
-  })
 
   it('asks the plain question for an empty list and deletes it without touching contacts', async () => {
     fetchMock.mockResolvedValueOnce(detail(0)).mockResolvedValueOnce(deleted())

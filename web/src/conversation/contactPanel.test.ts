@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from '../api/api'
+import { describe, expect, it } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import { normalizeInteraction, type InteractionDetail } from '../api/conversation'
 import type { ContactField, ContactJourneyEntry, ContactListAccess } from '../api/contacts'
 import { OWN_FIELDS, inputNames } from '../components/conversation/ContactFields.vue'
@@ -154,15 +154,7 @@ describe('the journey', () => {
 })
 
 describe('linking the interaction to a contact', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
-  beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf-1' })
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
-  })
+  const { fetchMock } = useFetchMock('csrf-1')
 
   it('puts the contact id and answers the interaction as the panel reads it', async () => {
     fetchMock.mockImplementation(

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from '../api/api'
+import { describe, expect, it } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import { realtimeApi } from '../api/routing'
 import { createServerClock } from '../serverClock'
 import { agentTimers } from './liveTimers'
@@ -15,15 +15,7 @@ const agent = {
 }
 
 describe("the supervisor console's timers", () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
-  beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf' })
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
-  })
+  const { fetchMock } = useFetchMock()
 
   for (const [how, offset] of [
     ['5 minutes behind', -FIVE_MINUTES],

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureApi } from '../api/api'
+import { describe, expect, it, vi } from 'vitest'
+import { useFetchMock } from '../testing/fetchMock'
 import type { AgentProfile } from '../api/types'
 import { penaltyApplies, profileQueuesBody, setProfileEnabled, withQueue } from './profiles'
 
@@ -33,17 +33,8 @@ describe('profile queues', () => {
 })
 
 describe('enabling and disabling a profile', () => {
-  const fetchMock = vi.fn<(input: string, init: RequestInit) => Promise<Response>>()
+  const { fetchMock } = useFetchMock()
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status })
-
-  beforeEach(() => {
-    vi.stubGlobal('fetch', fetchMock)
-    configureApi({ csrfToken: () => 'csrf' })
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-    fetchMock.mockReset()
-  })
 
   it('disables a profile nobody uses straight away', async () => {
     fetchMock.mockResolvedValueOnce(json(200, { ...profile, enabled: false }))
