@@ -30,6 +30,12 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) (*auth.Session,
 	return &s, nil
 }
 
+// sessionQuery reads a session, a setting and the session's principal
+// (built once: it runs on every request).
+var sessionQuery = `SELECT s.id, s.token_hash, s.principal_id, s.csrf_token, s.created_at,
+	s.last_seen_at, s.expires_at, s.ip, s.user_agent, (SELECT value FROM settings WHERE key = ?), ` + principalColumnsOf("p") + `
+	FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE s.token_hash = ? AND s.expires_at > ?`
+
 // SessionByTokenHash returns an unexpired session, its principal and,
 // read in the same statement, the setting settingKey (into setting; left
 // as it is when unset): what every signed-in request needs, in one round
@@ -37,10 +43,7 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) (*auth.Session,
 func (db *DB) SessionByTokenHash(ctx context.Context, hash string, now time.Time, settingKey string, setting any) (*auth.Session, *auth.Principal, error) {
 	var s auth.Session
 	var raw sql.NullString
-	p, err := scanPrincipal(leading(db.queryRow(ctx, `SELECT s.id, s.token_hash, s.principal_id, s.csrf_token, s.created_at,
-		s.last_seen_at, s.expires_at, s.ip, s.user_agent, (SELECT value FROM settings WHERE key = ?), `+principalColumnsOf("p")+`
-		FROM sessions s JOIN principals p ON p.id = s.principal_id WHERE s.token_hash = ? AND s.expires_at > ?`,
-		settingKey, hash, now),
+	p, err := scanPrincipal(leading(db.queryRow(ctx, sessionQuery, settingKey, hash, now),
 		&s.ID, &s.TokenHash, &s.PrincipalID, &s.CSRFToken, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.IP, &s.UserAgent, &raw))
 	if err != nil {
 		return nil, nil, mapError(err)
