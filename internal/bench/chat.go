@@ -659,11 +659,11 @@ func (r *chatRun) readWidget(ctx context.Context, conn *websocket.Conn, joined, 
 				default:
 				}
 			}
-			for _, kind := range []string{"delivered", "read"} {
-				report := `{"type":"` + kind + `","up_to":` + strconv.FormatInt(f.ID, 10) + `}`
-				if conn.Write(ctx, websocket.MessageText, []byte(report)) != nil {
-					return
-				}
+			// The customer has the chat open: the widget reports the answer
+			// read (which says delivered too), as the real one does.
+			report := `{"type":"read","up_to":` + strconv.FormatInt(f.ID, 10) + `}`
+			if conn.Write(ctx, websocket.MessageText, []byte(report)) != nil {
+				return
 			}
 		case "closed":
 			return

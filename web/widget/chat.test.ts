@@ -219,10 +219,17 @@ describe('delivery reports', () => {
     s = markSeen(disconnected(s))
     expect(reportsDue(s).frames).toEqual([])
     s = receive(s, { type: 'hello', status: 'open' })
-    expect(reportsDue(s).frames).toEqual([
-      { type: 'delivered', up_to: 3 },
-      { type: 'read', up_to: 3 },
-    ])
+    expect(reportsDue(s).frames).toEqual([{ type: 'read', up_to: 3 }]) // read says delivered too
+  })
+
+  it('sends only read for messages seen as soon as shown, and delivered for those shown beyond what was seen', () => {
+    let s = markSeen(frames(newChat(), { type: 'hello', status: 'open' }, agentMessage(3), agentMessage(4)))
+    let due = reportsDue(s)
+    expect(due.frames).toEqual([{ type: 'read', up_to: 4 }])
+    s = frames(due.state, agentMessage(6)) // arrives while the customer looks elsewhere
+    due = reportsDue(s)
+    expect(due.frames).toEqual([{ type: 'delivered', up_to: 6 }])
+    expect(reportsDue(markSeen(due.state)).frames).toEqual([{ type: 'read', up_to: 6 }])
   })
 
   it('does not report again what the replay says the server has', () => {

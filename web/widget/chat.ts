@@ -316,18 +316,22 @@ export function markSeen(state: ChatState): ChatState {
 /**
  * The delivered / read reports due, and the state that remembers them:
  * delivered once the agent's messages are shown, read once they were seen.
- * Nothing goes while the socket is down; the next hello catches up.
+ * Messages seen as soon as shown (the chat open in front of the customer,
+ * the usual case) get only "read", which the server takes as delivered too:
+ * one write per agent message instead of two. Nothing goes while the
+ * socket is down; the next hello catches up.
  */
 export function reportsDue(state: ChatState): { frames: WidgetFrame[]; state: ChatState } {
   if (!state.online) return { frames: [], state }
   const last = lastAgentMessage(state)
   const frames: WidgetFrame[] = []
   let next = state
+  const readDue = state.seenUpTo > state.reportedRead
   if (last > state.reportedDelivered) {
-    frames.push({ type: 'delivered', up_to: last })
+    if (!readDue || state.seenUpTo < last) frames.push({ type: 'delivered', up_to: last })
     next = { ...next, reportedDelivered: last }
   }
-  if (state.seenUpTo > state.reportedRead) {
+  if (readDue) {
     frames.push({ type: 'read', up_to: state.seenUpTo })
     next = { ...next, reportedRead: state.seenUpTo }
   }
