@@ -9,6 +9,7 @@ test.use({ baseURL: process.env.E2E_BASE_URL });
 test("the realtime console counts an agent's session, his pause and a queue's longest wait on the server's clock, not the browser's", async ({ page }) => {
   const api = await Api.admin();
   const queue = await api.call('POST', '/queues', { name: unique('Live chat'), channel: 'chat' });
+  const idle = await api.call('POST', '/queues', { name: unique('Idle chat'), channel: 'chat' });
   const agent = await api.readyAgent(unique('live'), 'Ready-Pass1', [queue.id]);
   const own = await Api.as(agent.username);
   await own.call('POST', '/me/login', { profile_id: null });
@@ -33,5 +34,7 @@ test("the realtime console counts an agent's session, his pause and a queue's lo
   await expect(page.getByTestId(`live-paused-for-${agent.username}`)).toHaveText(/^00:0[23]:\d\d$/);
   await expect(page.getByTestId(`live-waiting-${queue.id}`)).toHaveText('1');
   await expect(page.getByTestId(`live-longest-${queue.id}`)).toHaveText(/^00:0[23]:\d\d$/);
+  await expect(page.getByTestId(`live-longest-${idle.id}`)).toHaveText('—');
+  await expect(page.locator('.p-datatable-mask')).toHaveCount(0); // loaded: no table still shows its spinner
   await page.screenshot({ path: 'test-results/screens/realtime-skewed-clock.png', fullPage: true });
 });
