@@ -491,12 +491,9 @@ type QueueView struct {
 func (e *Engine) Queue(queueID int64) QueueView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	w := e.state.Waiting(queueID)
-	if w == nil {
-		w = []int64{}
-	}
+	w, since := e.state.Line(queueID)
 	view := QueueView{QueueID: queueID, Waiting: w, EstimatedWait: e.state.EstimatedWait(queueID).Seconds()}
-	if since, ok := e.state.LongestWaitingSince(queueID); ok {
+	if !since.IsZero() {
 		since = since.UTC()
 		view.LongestWaitingSince = &since
 	}

@@ -57,31 +57,30 @@ func (s *State) Owner(interactionID int64) (int64, bool) {
 // Waiting lists a queue's waiting interactions (being offered or not) in
 // dispatch order.
 func (s *State) Waiting(queueID int64) []int64 {
+	ids, _ := s.Line(queueID)
+	return ids
+}
+
+// Line is a queue's waiting interactions in the order they will be served
+// (see Waiting) and when the longest current wait among them began (an
+// interaction's WaitingSince: a requeued one waits anew; zero when nothing
+// waits), in one pass over the interactions being routed.
+func (s *State) Line(queueID int64) (ids []int64, longestSince time.Time) {
 	var list []*Interaction
 	for _, it := range s.beingRouted {
 		if it.Status == StatusWaiting && it.QueueID == queueID {
 			list = append(list, it)
+			if longestSince.IsZero() || it.WaitingSince.Before(longestSince) {
+				longestSince = it.WaitingSince
+			}
 		}
 	}
 	sort.Slice(list, func(i, j int) bool { return s.before(list[i], list[j]) })
-	ids := make([]int64, len(list))
+	ids = make([]int64, len(list))
 	for i, it := range list {
 		ids[i] = it.ID
 	}
-	return ids
-}
-
-// LongestWaitingSince is when the longest current wait in a queue began
-// (an interaction's WaitingSince: a requeued one waits anew); false when
-// nothing waits there.
-func (s *State) LongestWaitingSince(queueID int64) (time.Time, bool) {
-	var since time.Time
-	for _, it := range s.beingRouted {
-		if it.Status == StatusWaiting && it.QueueID == queueID && (since.IsZero() || it.WaitingSince.Before(since)) {
-			since = it.WaitingSince
-		}
-	}
-	return since, !since.IsZero()
+	return ids, longestSince
 }
 
 // Position is a waiting interaction's place in its queue, 1 for the next
