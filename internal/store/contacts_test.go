@@ -221,6 +221,10 @@ func TestSQLiteSearchesANameOrANumberThroughItsIndexNotTheList(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := contacts.Phones{Region: "IT"}
+	after, bad := p.ParseCondition("customer_since:after:2025-10-01", []contacts.Field{*since})
+	if bad != nil {
+		t.Fatalf("date: %v", bad)
+	}
 	for where, index := range map[string]string{
 		"last_name:equals:Montanari":  "contacts_fts",
 		"first_name:equals:Anna":      "contacts_fts",
@@ -231,10 +235,6 @@ func TestSQLiteSearchesANameOrANumberThroughItsIndexNotTheList(t *testing.T) {
 		c, bad := p.ParseCondition(where, nil)
 		if bad != nil {
 			t.Fatalf("%s: %v", where, bad)
-		}
-		after, bad := p.ParseCondition("customer_since:after:2025-10-01", []contacts.Field{*since})
-		if bad != nil {
-			t.Fatalf("date: %v", bad)
 		}
 		plan, err := db.ContactQueryPlan(ctx, store.ContactFilter{ListIDs: []int64{list}, Sort: "name",
 			Conditions: []contacts.Condition{c, after}})
